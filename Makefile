@@ -1,0 +1,76 @@
+# EnergyReview: `make run` serves the app with demo data; `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/energyreview
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test lint format check bench install system-deps test-system-deps messages demo worker unit integration e2e
+
+$(STAMP): requirements.txt
+	@PYBIN=$$(bash scripts/find_python.sh) || exit 1; \
+	  echo "using $$PYBIN ($$($$PYBIN --version))"; \
+	  [ -x $(PY) ] || $$PYBIN -m venv $(VENV)
+	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || \
+	  { echo "error: $(VENV) is not Python >= 3.12; remove it and retry" >&2; exit 1; }
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	@touch $(STAMP)
+
+install: system-deps $(STAMP) messages
+
+system-deps:
+	@bash scripts/install_system_deps.sh
+
+test-system-deps:
+	@bash scripts/install_system_deps.sh --test
+
+messages: $(STAMP)
+	@DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py compilemessages -v0 --ignore=.venv
+
+demo: install
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py migrate --noinput -v1
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py seed_demo
+
+run: demo
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py collectstatic --noinput -v0
+	@if [ -n "$$REDIS_URL" ]; then \
+	  echo "REDIS_URL set: starting a Celery worker and beat (logs in var/)"; \
+	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) -m celery -A config worker -B -l INFO \
+	    --logfile var/celery-worker.log --detach --pidfile var/celery-worker.pid; \
+	else echo "REDIS_URL not set: Celery tasks run in-process"; fi
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py runserver $(HOST)
+
+worker: install
+	$(PY) -m celery -A config worker -l INFO
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# The whole suite: unit, app and browser layers on SQLite, then the integration layer on
+# PostgreSQL + Redis + a real worker (skipped when absent unless REQUIRE_SERVICES=1).
+test: install test-system-deps
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest tests --ignore=tests/integration -q
+	@if [ "$$REQUIRE_SERVICES" != "1" ] && ! ( (exec 3<>/dev/tcp/127.0.0.1/5432) && \
+	    (exec 3<>/dev/tcp/127.0.0.1/6379) ) 2>/dev/null; then \
+	  echo "integration layer skipped: PostgreSQL or Redis not reachable (REQUIRE_SERVICES=1 fails instead)"; \
+	else \
+	  DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_WORKER_TESTS=1 \
+	    $(PY) -m pytest tests/integration -q -rs; \
+	fi
+
+unit: $(STAMP)
+	$(PY) -m pytest tests/rules -q -p no:django
+
+check: lint test
+
+bench: install
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

@@ -1,0 +1,22 @@
+"""Test settings: fast hashing, in-memory email, eager Celery unless a test asks for a worker."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+WHITENOISE_AUTOREFRESH = True
+# The integration layer (CELERY_WORKER_TESTS=1) sends tasks to a real worker through Redis.
+CELERY_WORKER_TESTS = bool(os.environ.get("CELERY_WORKER_TESTS"))
+CELERY_TASK_ALWAYS_EAGER = not CELERY_WORKER_TESTS
+CELERY_BROKER_URL = os.environ.get("REDIS_URL") or "memory://"
+CELERY_RESULT_BACKEND = os.environ.get("REDIS_URL") or None
+MEDIA_ROOT = tempfile.mkdtemp(prefix="energyreview-test-media-")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

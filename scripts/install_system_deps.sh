@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Debian packages the service needs: Pango for WeasyPrint, a CJK font for the opinions, gettext
+# for translations; with --test also poppler (pdftoppm) and Debian's chromium for browser tests.
+set -eu
+pkgs="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext"
+if [ "${1:-}" = "--test" ]; then
+  pkgs="$pkgs poppler-utils chromium chromium-driver"
+fi
+missing=""
+for p in $pkgs; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+if [ -z "$missing" ]; then exit 0; fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "warning: apt-get not available; please install:$missing" >&2
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" = "0" ] || SUDO="sudo"
+echo "installing Debian packages:$missing"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
