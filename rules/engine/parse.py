@@ -1,0 +1,402 @@
+"""Project facts from the contract's input JSON: validated in one pass, every error collected.
+
+``parse_facts`` either returns complete :class:`Facts` or raises :class:`InvalidFacts` naming
+every bad field by path (``energy.1.quantity``, ``products.0.product``, ``region`` ...), each
+with a Chinese message and its English alternative. Never partial.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Final
+
+from rules.engine.energy import HEAT_VALUE_BASE_UNITS, equivalent_and_kwh
+from rules.engine.messages import ErrorMessage, error
+from rules.engine.policy import earliest_effective_date
+from rules.engine.reference import ELECTRICITY, Reference
+from rules.engine.types import (
+    CONSTRUCTION_TYPES,
+    EnergyLine,
+    Facts,
+    PolicyVersion,
+    ProductLine,
+    SubstitutionSource,
+)
+
+NON_FIELD_ERRORS: Final = "non_field_errors"
+
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NOT_FINITE_WORDS = frozenset({"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity"})
+_NOT_FINITE_WORDS |= {"+infinity", "-infinity"}
+_REGION = re.compile(r"[0-9]{6}")
+_INDUSTRY = re.compile(r"[0-9]{4}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class InvalidFacts(ValueError):
+    """The payload has errors; ``errors`` maps each field path to its messages."""
+
+    def __init__(self, errors: Mapping[str, Sequence[ErrorMessage]]) -> None:
+        self.errors: dict[str, list[ErrorMessage]] = {k: list(v) for k, v in errors.items()}
+        super().__init__(f"invalid facts: {', '.join(self.errors)}")
+
+    def as_dict(self, lang: str = "zh") -> dict[str, dict[str, list[str]]]:
+        """``{"errors": {path: [message, ...]}}`` in ``lang`` (Chinese unless English)."""
+        return {
+            "errors": {
+                path: [message.text(lang) for message in messages]
+                for path, messages in self.errors.items()
+            }
+        }
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.errors: dict[str, list[ErrorMessage]] = {}
+
+    def add(self, path: str, code: str, **params: Any) -> None:
+        self.errors.setdefault(path, []).append(error(code, **params))
+
+    def has_under(self, prefix: str) -> bool:
+        return any(path == prefix or path.startswith(prefix + ".") for path in self.errors)
+
+
+_MISSING: Final = object()
+
+
+def _to_float(value: Any) -> float | str:
+    """The number, or the error code: numbers and numeric strings; no bool, NaN or infinity."""
+    kind = type(value)
+    number: float
+    if kind is float:
+        number = value
+    elif kind is bool:
+        return "not_number"
+    elif kind is str:
+        text = value.strip()
+        if text.lower() in _NOT_FINITE_WORDS:
+            return "not_finite"
+        if not _NUMBER.fullmatch(text):
+            return "not_number"
+        number = float(text)
+    elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:
+            return "not_finite"
+    else:
+        return "not_number"
+    if not math.isfinite(number):
+        return "not_finite"
+    return number
+
+
+def _is_object(value: Any) -> bool:
+    return type(value) is dict or isinstance(value, Mapping)
+
+
+def _number(
+    data: Mapping[str, Any],
+    key: str,
+    path: str,
+    errors: _Collector,
+    *,
+    minimum: str = "zero",
+    default: float | None | object = _MISSING,
+) -> float | None:
+    """A number field; ``minimum`` is ``"zero"`` (≥ 0), ``"positive"`` (> 0) or ``"any"``.
+
+    Absent or null: ``default``, or a ``required`` error when there is none.
+    """
+    value = data.get(key)
+    if value is None:
+        if default is _MISSING:
+            errors.add(path, "required")
+            return None
+        return default if isinstance(default, float) else None
+    number = _to_float(value)
+    if isinstance(number, str):
+        errors.add(path, number)
+        return None
+    if minimum == "zero" and number < 0:
+        errors.add(path, "negative")
+        return None
+    if minimum == "positive" and number <= 0:
+        errors.add(path, "not_positive")
+        return None
+    return number + 0.0  # no -0.0
+
+
+def _string(
+    data: Mapping[str, Any], key: str, path: str, errors: _Collector, *, required: bool
+) -> str | None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            errors.add(path, "required")
+        return None
+    if not isinstance(value, str):
+        errors.add(path, "not_string")
+        return None
+    return value
+
+
+def _list(data: Mapping[str, Any], key: str, errors: _Collector) -> list[tuple[str, Any]]:
+    """``(path, item)`` for each item of a list field; absent or null is an empty list."""
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple):
+        errors.add(key, "not_list")
+        return []
+    return [(f"{key}.{index}", item) for index, item in enumerate(value)]
+
+
+def _energy_lines(
+    data: Mapping[str, Any], key: str, reference: Reference, errors: _Collector
+) -> tuple[list[EnergyLine], bool]:
+    """The lines of ``energy`` or ``baseline_energy`` and whether every electricity line parsed."""
+    lines: list[EnergyLine] = []
+    electricity_complete = True
+    for path, item in _list(data, key, errors):
+        if not _is_object(item):
+            errors.add(path, "not_object")
+            continue
+        type_code = _string(item, "type", f"{path}.type", errors, required=True)
+        energy_type = None
+        if type_code is not None:
+            energy_type = reference.energy_types.get(type_code)
+            if energy_type is None:
+                errors.add(f"{path}.type", "energy_type_unknown", value=type_code)
+        quantity = _number(item, "quantity", f"{path}.quantity", errors)
+        unit_label = _string(item, "unit", f"{path}.unit", errors, required=True)
+        unit = None
+        if unit_label is not None:
+            unit = reference.unit_for(unit_label.strip())
+            if unit is None:
+                errors.add(f"{path}.unit", "unit_unknown", value=unit_label)
+            elif energy_type is not None and unit.base_unit != energy_type.base_unit:
+                errors.add(
+                    f"{path}.unit", "unit_mismatch", value=unit_label, base=energy_type.base_unit
+                )
+                unit = None
+        heat_path = f"{path}.low_heat_value_kj"
+        heat = _number(
+            item, "low_heat_value_kj", heat_path, errors, minimum="positive", default=None
+        )
+        if (
+            heat is not None
+            and energy_type is not None
+            and energy_type.base_unit not in HEAT_VALUE_BASE_UNITS
+        ):
+            errors.add(heat_path, "low_heat_not_applicable")
+            heat = None
+        if energy_type is None or quantity is None or unit is None or errors.has_under(path):
+            if type_code == ELECTRICITY or energy_type is None:
+                electricity_complete = False
+            continue
+        lines.append(EnergyLine(energy_type.type, quantity, unit.unit, heat))
+    return lines, electricity_complete
+
+
+def _products(
+    data: Mapping[str, Any], reference: Reference, errors: _Collector
+) -> list[ProductLine]:
+    out: list[ProductLine] = []
+    for path, item in _list(data, "products", errors):
+        if not _is_object(item):
+            errors.add(path, "not_object")
+            continue
+        product = _string(item, "product", f"{path}.product", errors, required=True)
+        if product is not None and product not in reference.benchmarks:
+            errors.add(f"{path}.product", "product_unknown", value=product)
+            product = None
+        output = _number(item, "annual_output", f"{path}.annual_output", errors, default=0.0)
+        unit_energy = _number(item, "unit_energy", f"{path}.unit_energy", errors, minimum="any")
+        if product is not None and output is not None and unit_energy is not None:
+            out.append(ProductLine(product, output, unit_energy))
+    return out
+
+
+def _sources(data: Mapping[str, Any], errors: _Collector) -> list[SubstitutionSource]:
+    out: list[SubstitutionSource] = []
+    for path, item in _list(data, "substitution_sources", errors):
+        if not _is_object(item):
+            errors.add(path, "not_object")
+            continue
+        description = _string(item, "description", f"{path}.description", errors, required=False)
+        saved = _number(item, "saved_tce", f"{path}.saved_tce", errors)
+        if saved is not None and not errors.has_under(path):
+            out.append(SubstitutionSource(description or "", saved))
+    return out
+
+
+def _submitted_on(
+    data: Mapping[str, Any],
+    today: date,
+    versions: Sequence[PolicyVersion],
+    errors: _Collector,
+) -> date | None:
+    value = data.get("submitted_on")
+    if value is None:
+        day = today
+    elif isinstance(value, datetime):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    elif isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError:
+            errors.add("submitted_on", "date_format")
+            return None
+    else:
+        errors.add("submitted_on", "date_format")
+        return None
+    first = earliest_effective_date(versions)
+    if first is not None and day < first:
+        errors.add("submitted_on", "date_before_policy", first=first.isoformat())
+        return None
+    return day
+
+
+def parse_facts(
+    payload: Mapping[str, Any],
+    *,
+    reference: Reference,
+    today: date,
+    policy_versions: Sequence[PolicyVersion] | None = None,
+) -> Facts:
+    """Validate the contract's input JSON into :class:`Facts` or raise :class:`InvalidFacts`.
+
+    ``today`` is the default ``submitted_on``; ``policy_versions`` (default: the reference's)
+    bound it below: a date before the first version is an error.
+    """
+    errors = _Collector()
+    if not _is_object(payload):
+        errors.add(NON_FIELD_ERRORS, "not_object")
+        raise InvalidFacts(errors.errors)
+    versions = reference.policy_versions if policy_versions is None else policy_versions
+
+    project_code = _string(payload, "project_code", "project_code", errors, required=False)
+    name = _string(payload, "name", "name", errors, required=False)
+
+    region = _string(payload, "region", "region", errors, required=True)
+    if region is not None:
+        region = region.strip()
+        if not _REGION.fullmatch(region):
+            errors.add("region", "region_format")
+            region = None
+        elif region not in reference.regions:
+            errors.add("region", "region_unknown", value=region)
+            region = None
+
+    industry = _string(payload, "industry", "industry", errors, required=True)
+    if industry is not None:
+        industry = industry.strip()
+        if not _INDUSTRY.fullmatch(industry):
+            errors.add("industry", "industry_format")
+            industry = None
+        elif industry not in reference.industries:
+            errors.add("industry", "industry_unknown", value=industry)
+            industry = None
+
+    construction_type = _string(
+        payload, "construction_type", "construction_type", errors, required=True
+    )
+    if construction_type is not None and construction_type not in CONSTRUCTION_TYPES:
+        errors.add("construction_type", "construction_type")
+        construction_type = None
+
+    national_major = payload.get("national_major_project")
+    if national_major is None:
+        national_major = False
+    elif not isinstance(national_major, bool):
+        errors.add("national_major_project", "not_boolean")
+
+    submitted_on = _submitted_on(payload, today, versions, errors)
+
+    energy, electricity_complete = _energy_lines(payload, "energy", reference, errors)
+    baseline, _ = _energy_lines(payload, "baseline_energy", reference, errors)
+
+    renewable = _number(
+        payload, "renewable_electricity_kwh", "renewable_electricity_kwh", errors, default=0.0
+    )
+    # 方案（八）: the renewable deduction cannot exceed the electricity listed; compared only when
+    # every electricity line could be read.
+    electricity_complete = electricity_complete and "energy" not in errors.errors
+    if renewable is not None and renewable > 0 and electricity_complete:
+        _, listed = equivalent_and_kwh(energy, reference)
+        if renewable > listed:
+            errors.add(
+                "renewable_electricity_kwh", "renewable_exceeds", value=renewable, limit=listed
+            )
+    feedstock = _number(payload, "feedstock_tce", "feedstock_tce", errors, default=0.0)
+
+    products = _products(payload, reference, errors)
+    sources = _sources(payload, errors)
+
+    if (
+        errors.errors
+        or region is None
+        or industry is None
+        or construction_type is None
+        or submitted_on is None
+        or renewable is None
+        or feedstock is None
+    ):
+        raise InvalidFacts(errors.errors)
+    return Facts(
+        region=region,
+        industry=industry,
+        construction_type=construction_type,
+        submitted_on=submitted_on,
+        project_code=project_code or "",
+        name=name or "",
+        national_major_project=bool(national_major),
+        energy=tuple(energy),
+        baseline_energy=tuple(baseline),
+        renewable_electricity_kwh=renewable,
+        feedstock_tce=feedstock,
+        products=tuple(products),
+        substitution_sources=tuple(sources),
+    )
+
+
+def _line_payload(line: EnergyLine) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": line.type, "quantity": line.quantity, "unit": line.unit}
+    if line.low_heat_value_kj is not None:
+        out["low_heat_value_kj"] = line.low_heat_value_kj
+    return out
+
+
+def facts_to_payload(facts: Facts) -> dict[str, Any]:
+    """The input JSON of ``facts`` (canonical unit codes), for freezing with a submission.
+
+    ``parse_facts(facts_to_payload(f), ...) == f``.
+    """
+    return {
+        "project_code": facts.project_code,
+        "name": facts.name,
+        "region": facts.region,
+        "industry": facts.industry,
+        "construction_type": facts.construction_type,
+        "national_major_project": facts.national_major_project,
+        "submitted_on": facts.submitted_on.isoformat(),
+        "energy": [_line_payload(line) for line in facts.energy],
+        "baseline_energy": [_line_payload(line) for line in facts.baseline_energy],
+        "renewable_electricity_kwh": facts.renewable_electricity_kwh,
+        "feedstock_tce": facts.feedstock_tce,
+        "products": [
+            {"product": p.product, "annual_output": p.annual_output, "unit_energy": p.unit_energy}
+            for p in facts.products
+        ],
+        "substitution_sources": [
+            {"description": s.description, "saved_tce": s.saved_tce}
+            for s in facts.substitution_sources
+        ],
+    }

@@ -1,0 +1,403 @@
+"""Values in and out of the engine: frozen dataclasses, no behaviour beyond small derived fields.
+
+Inputs: :class:`Facts` (what the applicant proposes), :class:`PolicyVersion` (the parameters in
+force, ``rules/data/policy_versions.csv``), :class:`Context` (regional status and the two-high
+inventory entry, read by the caller). Output: :class:`Assessment`, whose ``as_dict()`` is the
+JSON of the assessment contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final, Literal, NamedTuple
+
+from rules.engine.messages import render_finding
+
+Severity = Literal["info", "warning", "blocking"]
+ConstructionType = Literal["new", "expansion", "renovation"]
+ReviewLevel = Literal["none", "delegated", "provincial"]
+Route = Literal["exempt", "standard", "local_two_high", "national_window_guidance"]
+Recommendation = Literal["approve", "defer", "reject", "not_required"]
+EfficiencyLevel = Literal["benchmark", "baseline", "below_baseline"]
+
+CONSTRUCTION_TYPES: Final = ("new", "expansion", "renovation")
+INVENTORY_STATUSES: Final = ("in_construction", "planned", "existing")
+DISPOSALS: Final = ("continue", "rectify", "stop")
+
+
+# --------------------------------------------------------------------------------------------
+# Policy and context (built by the caller from the database or from rules/data)
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class PolicyVersion:
+    """One effective-dated set of review parameters (《办法》 2016/2023, 方案 2021)."""
+
+    version: str
+    effective_from: date
+    provincial_threshold_tce: float
+    exempt_below_tce: float
+    exempt_below_kwh: float
+    two_high_window_guidance_tce: float | None
+    substitution_rules: bool
+    equal_value_kgce_per_kwh: float
+    measures_edition: str
+    basis: str = ""
+
+    @property
+    def measures_basis(self) -> str:
+        """The tier findings' basis: ``《办法》(2016)`` or ``《办法》(2023)``."""
+        return f"《办法》({self.measures_edition})"
+
+
+@dataclass(frozen=True, slots=True)
+class RegionStatus:
+    """A province's dual-control progress for one year (晴雨表, 方案（十五）)."""
+
+    province: str
+    year: int
+    basic_target_pct: float | None = None
+    incentive_target_pct: float | None = None
+    progress_pct: float | None = None
+    behind_basic_target: bool = False
+    substitution_ratio: float = 1.0
+    warning_level: str = "green"
+
+
+@dataclass(frozen=True, slots=True)
+class InventoryEntry:
+    """A row of the province's two-high project inventory (方案（七）)."""
+
+    project_code: str
+    project_name: str
+    region: str
+    industry: str
+    status: str
+    disposal: str
+    annual_tce: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the caller knows beside the facts: the regional status row and the inventory entry."""
+
+    region_status: RegionStatus | None = None
+    inventory: InventoryEntry | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Facts (parsed input)
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class EnergyLine:
+    """One energy type consumed per year; ``unit`` is the canonical code of units.csv."""
+
+    type: str
+    quantity: float
+    unit: str
+    low_heat_value_kj: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProductLine:
+    product: str
+    annual_output: float
+    unit_energy: float
+
+
+@dataclass(frozen=True, slots=True)
+class SubstitutionSource:
+    description: str
+    saved_tce: float
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """A project's facts as the applicant states them, validated by :func:`parse_facts`.
+
+    ``province`` (the first two digits of the GB/T 2260 ``region``) is derived when left empty.
+    """
+
+    region: str
+    industry: str
+    construction_type: str
+    submitted_on: date
+    project_code: str = ""
+    name: str = ""
+    province: str = ""
+    national_major_project: bool = False
+    energy: tuple[EnergyLine, ...] = ()
+    baseline_energy: tuple[EnergyLine, ...] = ()
+    renewable_electricity_kwh: float = 0.0
+    feedstock_tce: float = 0.0
+    products: tuple[ProductLine, ...] = ()
+    substitution_sources: tuple[SubstitutionSource, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.province:
+            object.__setattr__(self, "province", self.region[:2])
+        elif self.province != self.region[:2]:
+            raise ValueError(f"province {self.province} is not that of region {self.region}")
+
+
+# --------------------------------------------------------------------------------------------
+# Reference data rows (rules/data/*.csv)
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class EnergyType:
+    type: str
+    name_zh: str
+    base_unit: str
+    tce_per_base_unit: float
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    unit: str
+    unit_zh: str
+    base_unit: str
+    factor: float
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueRow:
+    """A row of two_high_industries.csv: a 4-digit class or a 2-digit division."""
+
+    code: str
+    level: str
+    name_zh: str
+    sector: str | None
+    sector_zh: str | None
+    two_high: bool
+    high_energy: bool
+    condition: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Benchmark:
+    """A product's 标杆 (benchmark) and 基准 (baseline) unit consumption (1609号)."""
+
+    product: str
+    name_zh: str
+    unit: str
+    benchmark: float
+    baseline: float
+    sector: str
+    industry: str
+    source: str = ""
+
+
+# --------------------------------------------------------------------------------------------
+# Results: immutable named tuples (cheaper to build than frozen dataclasses, on the hot path)
+# --------------------------------------------------------------------------------------------
+class EnergyLineAccount(NamedTuple):
+    """One ``energy`` line as counted (for the report and the PDF)."""
+
+    type: str
+    quantity: float
+    unit: str
+    equivalent_tce: float
+    equal_value_tce: float
+
+
+class EnergyAccount(NamedTuple):
+    """Annual comprehensive energy consumption, full precision (rounded only in ``as_dict``)."""
+
+    equivalent_tce: float
+    equal_value_tce: float
+    counted_tce: float
+    electricity_kwh: float
+    baseline_equivalent_tce: float = 0.0
+    renewable_deduction_tce: float = 0.0
+    feedstock_tce: float = 0.0
+    lines: tuple[EnergyLineAccount, ...] = ()
+
+
+class TwoHighResult(NamedTuple):
+    is_two_high: bool
+    sector: str | None
+    basis: tuple[str, ...]
+    inventory: InventoryEntry | None
+
+
+class EfficiencyResult(NamedTuple):
+    product: str
+    name_zh: str
+    unit: str
+    unit_energy: float
+    level: EfficiencyLevel
+    benchmark: float
+    baseline: float
+
+
+class SubstitutionResult(NamedTuple):
+    required: bool
+    ratio: float | None
+    required_tce: float
+    provided_tce: float
+    shortfall_tce: float
+
+
+class Finding(NamedTuple):
+    """A rule's outcome. The message is rendered on demand from ``messages.FINDINGS``."""
+
+    code: str
+    severity: Severity
+    basis: str
+    params: tuple[tuple[str, Any], ...] = ()
+    product: str | None = None
+
+    def message(self, lang: str = "zh") -> str:
+        return render_finding(self.code, dict(self.params), lang)
+
+    def as_dict(self, lang: str = "zh") -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message(lang),
+            "basis": self.basis,
+        }
+        if self.product is not None:
+            out["product"] = self.product
+        return out
+
+
+def _tce(value: float) -> float:
+    """Display rounding of tonnes of standard coal: 2 decimals, never ``-0.0``."""
+    return round(value, 2) + 0.0
+
+
+class Assessment(NamedTuple):
+    """The engine's verdict on one set of facts under one policy version."""
+
+    facts: Facts
+    policy: PolicyVersion
+    energy: EnergyAccount
+    tier: str
+    review_level: ReviewLevel
+    route: Route
+    two_high: TwoHighResult
+    high_energy: bool
+    efficiency: tuple[EfficiencyResult, ...]
+    substitution: SubstitutionResult
+    recommendation: Recommendation
+    findings: tuple[Finding, ...]
+    region_status: RegionStatus | None = None
+    codes: frozenset[str] = frozenset()
+
+    @property
+    def policy_version(self) -> str:
+        return self.policy.version
+
+    @property
+    def review_required(self) -> bool:
+        return self.review_level != "none"
+
+    @property
+    def counted_tce(self) -> float:
+        return self.energy.counted_tce
+
+    def has(self, code: str) -> bool:
+        return code in self.codes
+
+    def as_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """The contract's output JSON; tce rounded to 2 decimals here and only here."""
+        energy = self.energy
+        two_high = self.two_high
+        inventory = two_high.inventory
+        sub = self.substitution
+        policy = self.policy
+        region = self.region_status
+        return {
+            "policy_version": policy.version,
+            "energy": {
+                "equivalent_tce": _tce(energy.equivalent_tce),
+                "equal_value_tce": _tce(energy.equal_value_tce),
+                "counted_tce": _tce(energy.counted_tce),
+                "electricity_kwh": float(energy.electricity_kwh),
+                "baseline_equivalent_tce": _tce(energy.baseline_equivalent_tce),
+                "renewable_deduction_tce": _tce(energy.renewable_deduction_tce),
+                "feedstock_tce": _tce(energy.feedstock_tce),
+                "lines": [
+                    {
+                        "type": line.type,
+                        "quantity": line.quantity,
+                        "unit": line.unit,
+                        "equivalent_tce": _tce(line.equivalent_tce),
+                        "equal_value_tce": _tce(line.equal_value_tce),
+                    }
+                    for line in energy.lines
+                ],
+            },
+            "review_required": self.review_required,
+            "review_level": self.review_level,
+            "two_high": {
+                "is_two_high": two_high.is_two_high,
+                "sector": two_high.sector,
+                "basis": list(two_high.basis),
+                "inventory": None
+                if inventory is None
+                else {
+                    "status": inventory.status,
+                    "disposal": inventory.disposal,
+                    "annual_tce": None
+                    if inventory.annual_tce is None
+                    else _tce(inventory.annual_tce),
+                },
+            },
+            "high_energy": self.high_energy,
+            "route": self.route,
+            "efficiency": [
+                {
+                    "product": e.product,
+                    "unit_energy": e.unit_energy,
+                    "level": e.level,
+                    "benchmark": e.benchmark,
+                    "baseline": e.baseline,
+                    "unit": e.unit,
+                    "name_zh": e.name_zh,
+                }
+                for e in self.efficiency
+            ],
+            "substitution": {
+                "required": sub.required,
+                "ratio": sub.ratio,
+                "required_tce": _tce(sub.required_tce),
+                "provided_tce": _tce(sub.provided_tce),
+                "shortfall_tce": _tce(sub.shortfall_tce),
+            },
+            "recommendation": self.recommendation,
+            "findings": [f.as_dict(lang) for f in self.findings],
+            "project_code": self.facts.project_code,
+            "region": self.facts.region,
+            "province": self.facts.province,
+            "industry": self.facts.industry,
+            "construction_type": self.facts.construction_type,
+            "submitted_on": self.facts.submitted_on.isoformat(),
+            "tier": self.tier,
+            "policy": {
+                "version": policy.version,
+                "effective_from": policy.effective_from.isoformat(),
+                "provincial_threshold_tce": policy.provincial_threshold_tce,
+                "exempt_below_tce": policy.exempt_below_tce,
+                "exempt_below_kwh": policy.exempt_below_kwh,
+                "two_high_window_guidance_tce": policy.two_high_window_guidance_tce,
+                "substitution_rules": policy.substitution_rules,
+                "equal_value_kgce_per_kwh": policy.equal_value_kgce_per_kwh,
+                "measures_edition": policy.measures_edition,
+                "basis": policy.basis,
+            },
+            "region_status": None
+            if region is None
+            else {
+                "province": region.province,
+                "year": region.year,
+                "basic_target_pct": region.basic_target_pct,
+                "incentive_target_pct": region.incentive_target_pct,
+                "progress_pct": region.progress_pct,
+                "behind_basic_target": region.behind_basic_target,
+                "substitution_ratio": region.substitution_ratio,
+                "warning_level": region.warning_level,
+            },
+        }
