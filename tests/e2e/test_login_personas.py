@@ -12,7 +12,7 @@ DISPLAY_NAMES = {
     "dana": "孙丹",
 }
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.mark.parametrize(
