@@ -1,3 +1,50 @@
+"""The applicant API: /api/v1/projects/… and /api/v1/organization/."""
+
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("projects/", api.ProjectListCreateApi.as_view(), name="api-project-list"),
+    path("projects/<int:pk>/", api.ProjectDetailApi.as_view(), name="api-project-detail"),
+    path("projects/<int:pk>/submit/", api.ProjectSubmitApi.as_view(), name="api-project-submit"),
+    path("projects/<int:pk>/status/", api.ProjectStatusApi.as_view(), name="api-project-status"),
+    path(
+        "projects/<int:pk>/assessment/",
+        api.ProjectAssessmentApi.as_view(),
+        name="api-project-assessment",
+    ),
+    path(
+        "projects/<int:pk>/submissions/<int:number>/",
+        api.SubmissionDetailApi.as_view(),
+        name="api-project-submission",
+    ),
+    path(
+        "projects/<int:pk>/attachments/",
+        api.AttachmentListCreateApi.as_view(),
+        name="api-project-attachments",
+    ),
+    path(
+        "projects/<int:pk>/attachments/<int:attachment_pk>/",
+        api.AttachmentDetailApi.as_view(),
+        name="api-project-attachment",
+    ),
+    path(
+        "projects/<int:pk>/substitution-sources/<int:source_pk>/evidence/",
+        api.EvidenceApi.as_view(),
+        name="api-project-evidence",
+    ),
+    path(
+        "projects/<int:pk>/<slug:collection>/",
+        api.ProjectLineCreateApi.as_view(),
+        name="api-project-lines",
+    ),
+    path(
+        "projects/<int:pk>/<slug:collection>/<int:line_pk>/",
+        api.ProjectLineDeleteApi.as_view(),
+        name="api-project-line",
+    ),
+    path("organization/", api.OrganizationApi.as_view(), name="api-organization"),
+]

@@ -75,6 +75,8 @@ class Project(models.Model):
     )
     # The engine's result for the current draft; the frozen one lives on each Submission.
     draft_assessment = models.JSONField("草稿评估", null=True, blank=True)
+    # What the reviewer asked to correct (补正事项) in the current correction round.
+    correction_items = models.JSONField("补正事项", default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -192,6 +194,12 @@ class Submission(models.Model):
     facts = models.JSONField("提交时的项目事实")
     assessment = models.JSONField("提交时的评估结果")
     policy_version = models.CharField("适用政策版本", max_length=16)
+    # Project details outside the assessment contract (dates, investment, description).
+    details = models.JSONField("提交时的项目信息", default=dict, blank=True)
+    # The files handed in with this submission; they can no longer be deleted.
+    attachments = models.ManyToManyField(
+        Attachment, blank=True, related_name="submissions", verbose_name="提交的附件"
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,10 +1,14 @@
-"""Identifier checks: unified social credit code (GB 32100-2015) and project code (GB/T 40058)."""
+"""Input checks: credit code (GB 32100-2015), project code (GB/T 40058) and uploaded PDFs."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from pypdf import PdfReader
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -39,3 +43,40 @@ def validate_project_code(value: str) -> None:
             "项目代码格式应为 NNNN-NNNNNN-NN-NN-NNNNNN（如 2611-320500-04-01-381276）。",
             code="invalid_project_code",
         )
+
+
+PDF_MAGIC = b"%PDF-"
+
+
+def validate_pdf_upload(upload: Any) -> None:
+    """An uploaded file must be a readable PDF within `settings.ATTACHMENT_MAX_BYTES`.
+
+    The content decides, not the name: the first bytes must be the `%PDF-` header and pypdf must
+    parse the document. Leaves the file positioned at its start.
+    """
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size is None or upload.size == 0:
+        raise ValidationError("文件为空。", code="empty_file")
+    if upload.size > limit:
+        raise ValidationError(
+            "文件过大：%(size)s，上限为 %(limit)s。",
+            code="file_too_large",
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+        )
+    upload.seek(0)
+    head = upload.read(len(PDF_MAGIC))
+    upload.seek(0)
+    if head != PDF_MAGIC:
+        raise ValidationError("仅接受PDF文件：文件内容不是PDF。", code="not_pdf")
+    try:
+        reader = PdfReader(upload, strict=False)
+        if reader.is_encrypted:
+            raise ValidationError("不接受加密的PDF文件，请去除密码后上传。", code="pdf_encrypted")
+        if len(reader.pages) == 0:
+            raise ValidationError("PDF文件没有页面。", code="pdf_empty")
+    except ValidationError:
+        raise
+    except Exception as exc:  # pypdf raises many types for damaged files
+        raise ValidationError("PDF文件已损坏或无法读取。", code="pdf_unreadable") from exc
+    finally:
+        upload.seek(0)

@@ -1,0 +1,489 @@
+"""Writes for projects: drafts and their lines, files, submission and the correction round.
+
+Every function here validates first and writes after, inside one transaction, so a bad input
+leaves nothing behind. Validation of the facts is the engine's (`rules.services.assessment_run`):
+a draft may lack its region, industry or construction type, but whatever it states must be
+valid. Web forms and the API both call these functions; neither writes by itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rules import engine
+
+from . import checks, permissions, selectors
+from .checks import (
+    DRAFT_MAY_LACK,
+    LIST_FIELDS,
+    ProjectError,
+    ProjectInvalid,
+    ProjectNotEditable,
+    payload_with_changes,
+)
+from .models import (
+    Attachment,
+    EnergyLine,
+    Organization,
+    ProductLine,
+    Project,
+    ProjectStatus,
+    Submission,
+    SubstitutionSource,
+)
+from .validators import validate_pdf_upload
+
+__all__ = [
+    "DRAFT_MAY_LACK",
+    "ProjectError",
+    "ProjectInvalid",
+    "ProjectNotEditable",
+    "attachment_add",
+    "attachment_delete",
+    "organization_update",
+    "payload_with_changes",
+    "project_check",
+    "project_create",
+    "project_delete",
+    "project_draft_assessment_refresh",
+    "project_line_add",
+    "project_line_delete",
+    "project_mark_for_correction",
+    "project_submit",
+    "project_update",
+]
+
+ErrorText = checks.ErrorText
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------------
+def _number(value: Any, default: float = 0.0) -> float:
+    """A number the engine has already accepted (numbers or numeric strings)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    return float(value) + 0.0
+
+
+def _optional_number(value: Any) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return float(value)
+
+
+def _unit_code(label: str) -> str:
+    unit = engine.load_reference().unit_for(str(label).strip())
+    return unit.unit if unit is not None else str(label).strip()
+
+
+def _project_lock(pk: int) -> Project:
+    """The project row, locked for the rest of the transaction."""
+    return Project.objects.select_for_update().get(pk=pk)
+
+
+def _apply_scalars(project: Project, data: Mapping[str, Any]) -> None:
+    for key in ("project_code", "name", "region", "industry", "construction_type"):
+        if key in data:
+            value = data[key]
+            setattr(project, key, str(value).strip() if value is not None else "")
+    if not project.construction_type:
+        project.construction_type = "new"
+    if "national_major_project" in data:
+        project.national_major_project = bool(data["national_major_project"])
+    for key in ("renewable_electricity_kwh", "feedstock_tce"):
+        if key in data:
+            setattr(project, key, _number(data[key]))
+    for key in ("planned_start", "planned_completion", "total_investment_wan"):
+        if key in data:
+            setattr(project, key, data[key])
+    if "description" in data:
+        project.description = data["description"] or ""
+
+
+def _replace_energy(project: Project, kind: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    EnergyLine.objects.filter(project=project, kind=kind).delete()
+    EnergyLine.objects.bulk_create(
+        EnergyLine(
+            project=project,
+            kind=kind,
+            energy_type=str(row["type"]).strip(),
+            quantity=_number(row["quantity"]),
+            unit=_unit_code(row["unit"]),
+            low_heat_value_kj=_optional_number(row.get("low_heat_value_kj")),
+            position=position,
+        )
+        for position, row in enumerate(rows)
+    )
+
+
+def _replace_products(project: Project, rows: Sequence[Mapping[str, Any]]) -> None:
+    ProductLine.objects.filter(project=project).delete()
+    ProductLine.objects.bulk_create(
+        ProductLine(
+            project=project,
+            product=str(row["product"]).strip(),
+            annual_output=_number(row.get("annual_output")),
+            unit_energy=_number(row["unit_energy"]),
+            position=position,
+        )
+        for position, row in enumerate(rows)
+    )
+
+
+def _sync_sources(project: Project, rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Update sources by id (keeping their evidence), create new ones, delete the rest.
+
+    Returns the storage names of evidence files written, for clean-up if the transaction fails.
+    """
+    existing = {s.pk: s for s in SubstitutionSource.objects.filter(project=project)}
+    kept: set[int] = set()
+    written: list[str] = []
+    for position, row in enumerate(rows):
+        row_id = row.get("id")
+        source = existing.get(int(row_id)) if row_id not in (None, "") else None
+        if source is None:
+            source = SubstitutionSource(project=project)
+        source.description = str(row.get("description") or "").strip()
+        source.saved_tce = _number(row["saved_tce"])
+        source.position = position
+        upload = row.get("evidence")
+        if upload:
+            source.evidence.save(_stored_name(upload), upload, save=False)
+            written.append(source.evidence.name)
+        source.save()
+        kept.add(source.pk)
+    SubstitutionSource.objects.filter(project=project).exclude(pk__in=kept).delete()
+    return written
+
+
+def _apply(project: Project, data: Mapping[str, Any], assessment: engine.Assessment | None) -> None:
+    _apply_scalars(project, data)
+    project.draft_assessment = assessment.as_dict("zh") if assessment is not None else None
+    project.save()
+    if "energy" in data:
+        _replace_energy(project, EnergyLine.Kind.ENERGY, data["energy"] or [])
+    if "baseline_energy" in data:
+        _replace_energy(project, EnergyLine.Kind.BASELINE, data["baseline_energy"] or [])
+    if "products" in data:
+        _replace_products(project, data["products"] or [])
+
+
+def _delete_files(names: Iterable[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+def project_create(*, organization: Organization, by: Any, data: Mapping[str, Any]) -> Project:
+    """Create a draft for `organization` from `data` (any subset of the project's fields).
+
+    `name` is required; every other field stated must be valid (ProjectInvalid otherwise, and
+    nothing is created).
+    """
+    data = {"name": data.get("name", ""), **data}
+    _payload, assessment = checks.validate_change(None, data)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            project = Project(organization=organization, created_by=by, status=ProjectStatus.DRAFT)
+            _apply(project, data, assessment)
+            if "substitution_sources" in data:
+                written = _sync_sources(project, data["substitution_sources"] or [])
+    except Exception:
+        _delete_files(written)
+        raise
+    return project
+
+
+def project_update(*, project: Project, by: Any, data: Mapping[str, Any]) -> Project:
+    """Change a draft (or a project in a correction round): the keys of `data` replace the
+    stored values; list keys (`energy`, `products` ...) replace the whole list.
+
+    Preconditions: `by` may edit the project (permissions.can_edit_project; callers check).
+    Raises ProjectNotEditable when the project is not editable and ProjectInvalid naming every
+    bad field; on either, nothing changes. Stores the draft's assessment when it is complete.
+    """
+    if not permissions.project_is_editable(project):
+        raise ProjectNotEditable(project)
+    _payload, assessment = checks.validate_change(project, data)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = _project_lock(project.pk)
+            if not permissions.project_is_editable(locked):
+                raise ProjectNotEditable(locked)
+            _apply(locked, data, assessment)
+            if "substitution_sources" in data:
+                written = _sync_sources(locked, data["substitution_sources"] or [])
+    except Exception:
+        _delete_files(written)
+        raise
+    return locked
+
+
+def project_line_add(*, project: Project, by: Any, collection: str, row: Mapping[str, Any]) -> Any:
+    """Append one row to `collection` (`energy`, `baseline_energy`, `products`,
+    `substitution_sources`); returns the new line. Errors name the row's new index."""
+    if collection not in LIST_FIELDS:
+        raise ProjectInvalid({"collection": [_("未知的明细类别。")]})
+    rows = selectors.project_payload(project)[collection]
+    if collection == "substitution_sources":
+        ids = [s.pk for s in project.substitution_sources.all()]
+        rows = [{**r, "id": pk} for r, pk in zip(rows, ids, strict=True)]
+    updated = project_update(project=project, by=by, data={collection: [*rows, dict(row)]})
+    if collection in ("energy", "baseline_energy"):
+        kind = EnergyLine.Kind.ENERGY if collection == "energy" else EnergyLine.Kind.BASELINE
+        return updated.energy_lines.filter(kind=kind).order_by("-position", "-id").first()
+    if collection == "products":
+        return updated.product_lines.order_by("-position", "-id").first()
+    return updated.substitution_sources.order_by("-position", "-id").first()
+
+
+def project_line_delete(*, project: Project, by: Any, collection: str, line_id: int) -> None:
+    """Remove one line of a draft; ProjectInvalid when it is not one of the project's."""
+    if not permissions.project_is_editable(project):
+        raise ProjectNotEditable(project)
+    model, extra = {
+        "energy": (EnergyLine, {"kind": EnergyLine.Kind.ENERGY}),
+        "baseline_energy": (EnergyLine, {"kind": EnergyLine.Kind.BASELINE}),
+        "products": (ProductLine, {}),
+        "substitution_sources": (SubstitutionSource, {}),
+    }.get(collection, (None, {}))
+    if model is None:
+        raise ProjectInvalid({"collection": [_("未知的明细类别。")]})
+    with transaction.atomic():
+        locked = _project_lock(project.pk)
+        if not permissions.project_is_editable(locked):
+            raise ProjectNotEditable(locked)
+        deleted, _rows = model.objects.filter(project=locked, pk=line_id, **extra).delete()
+        if not deleted:
+            raise ProjectInvalid({"id": [_("未找到该明细。")]})
+        project_draft_assessment_refresh(project=locked)
+
+
+def project_draft_assessment_refresh(*, project: Project) -> Project:
+    """Recompute and store the draft's assessment (None while the draft is incomplete)."""
+    fresh = Project.objects.prefetch_related(*selectors.LINE_PREFETCHES).get(pk=project.pk)
+    _errors, _facts, assessment = checks.engine_errors(selectors.project_payload(fresh))
+    fresh.draft_assessment = assessment.as_dict("zh") if assessment is not None else None
+    Project.objects.filter(pk=project.pk).update(
+        draft_assessment=fresh.draft_assessment, updated_at=timezone.now()
+    )
+    return fresh
+
+
+def project_delete(*, project: Project, by: Any) -> None:
+    """Delete a draft that was never submitted (with its lines and files)."""
+    if project.status != ProjectStatus.DRAFT or project.submissions.exists():
+        raise ProjectNotEditable(project)
+    names = [a.file.name for a in project.attachments.all()]
+    names += [s.evidence.name for s in project.substitution_sources.all() if s.evidence]
+    with transaction.atomic():
+        _project_lock(project.pk).delete()
+        transaction.on_commit(lambda: _delete_files(names))
+
+
+# --------------------------------------------------------------------------------------------
+# Files
+# --------------------------------------------------------------------------------------------
+def _stored_name(upload: UploadedFile) -> str:
+    """A random storage name: the applicant's file name is kept only as metadata."""
+    return f"{uuid.uuid4().hex}.pdf"
+
+
+def _sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def attachment_add(
+    *, project: Project, by: Any, upload: UploadedFile, kind: str = Attachment.Kind.ENERGY_REPORT
+) -> Attachment:
+    """Store an uploaded PDF under MEDIA_ROOT for `project`.
+
+    Checks the content (a `%PDF-` header that pypdf can read) and the size limit
+    (settings.ATTACHMENT_MAX_BYTES). Raises ProjectInvalid (`file`, `kind`) or
+    ProjectNotEditable; on error no row and no file remain.
+    """
+    if not permissions.project_is_editable(project):
+        raise ProjectNotEditable(project)
+    errors: dict[str, list[ErrorText]] = {}
+    if kind not in Attachment.Kind.values:
+        errors["kind"] = [_("未知的附件类别。")]
+    if upload is None:
+        errors["file"] = [_("请选择要上传的PDF文件。")]
+    else:
+        try:
+            validate_pdf_upload(upload)
+        except ValidationError as exc:
+            errors["file"] = list(exc.messages)
+    if errors:
+        raise ProjectInvalid(errors)
+    attachment = Attachment(
+        project=project,
+        kind=kind,
+        original_name=os.path.basename(upload.name or "document.pdf")[:255],
+        size=upload.size,
+        sha256=_sha256(upload),
+        uploaded_by=by,
+    )
+    try:
+        with transaction.atomic():
+            locked = _project_lock(project.pk)
+            if not permissions.project_is_editable(locked):
+                raise ProjectNotEditable(locked)
+            attachment.file.save(_stored_name(upload), upload, save=False)
+            attachment.save()
+            Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
+    except Exception:
+        if attachment.file.name:
+            _delete_files([attachment.file.name])
+        raise
+    return attachment
+
+
+def attachment_delete(*, attachment: Attachment, by: Any) -> None:
+    """Delete a file not yet handed in with a submission (those stay for the record).
+
+    Raises ProjectNotEditable (project submitted) or ProjectInvalid (`file`: handed in).
+    """
+    name = attachment.file.name
+    with transaction.atomic():
+        locked = _project_lock(attachment.project_id)
+        if not permissions.project_is_editable(locked):
+            raise ProjectNotEditable(locked)
+        if attachment.submissions.exists():
+            raise ProjectInvalid({"file": [_("该附件已随提交材料报送，不能删除。")]})
+        attachment.delete()
+        transaction.on_commit(lambda: _delete_files([name]))
+
+
+# --------------------------------------------------------------------------------------------
+# Submission and the correction round
+# --------------------------------------------------------------------------------------------
+def _case_services() -> Any:
+    from review import services as review_services  # the review app opens and resumes cases
+
+    return review_services
+
+
+@transaction.atomic
+def project_submit(*, project: Project, by: Any, today: date | None = None) -> Submission:
+    """Submit the project's current facts for review.
+
+    Locks the project, assesses the facts with the policy in force on `today` (default: the
+    local date), and freezes facts, assessment and files in Submission number n+1. Then, in the
+    same transaction: a case that was RETURNED (补正) or DEFERRED (缓批) resumes through
+    `review.services.case_resubmit`; otherwise an exempt project (route `exempt`) becomes
+    EXEMPT without a case, and any other opens one through `review.services.case_open`.
+    Raises ProjectNotEditable, or ProjectInvalid naming every missing or bad field; on error
+    nothing changes.
+    """
+    day = today or timezone.localdate()
+    locked = _project_lock(project.pk)
+    if not permissions.project_is_editable(locked):
+        raise ProjectNotEditable(locked)
+    full, errors, facts, assessment = checks.application_check(pk=locked.pk, day=day)
+    if errors:
+        raise ProjectInvalid(errors)
+    assert facts is not None
+    assert assessment is not None
+
+    number = (full.submissions.aggregate(n=Max("number"))["n"] or 0) + 1
+    submission = Submission.objects.create(
+        project=full,
+        number=number,
+        facts=engine.facts_to_payload(facts),
+        assessment=assessment.as_dict("zh"),
+        policy_version=assessment.policy_version,
+        details=selectors.project_details(full),
+        submitted_by=by,
+    )
+    submission.attachments.set(full.attachments.all())
+
+    case = permissions.latest_case(full)
+    resuming = case is not None and case.state in permissions.RESUBMITTABLE_CASE_STATES
+    if not resuming and assessment.route == "exempt":
+        full.status = ProjectStatus.EXEMPT
+    else:
+        full.status = ProjectStatus.SUBMITTED
+    full.correction_items = []
+    full.draft_assessment = submission.assessment
+    full.save(update_fields=["status", "correction_items", "draft_assessment", "updated_at"])
+    if resuming:
+        _case_services().case_resubmit(case=case, submission=submission, by=by)
+    elif full.status == ProjectStatus.SUBMITTED:
+        _case_services().case_open(submission=submission, by=by)
+    return submission
+
+
+@transaction.atomic
+def project_mark_for_correction(*, project: Project, items: list[str]) -> Project:
+    """Open a correction round (补正): the applicant may edit and resubmit.
+
+    Called by the review workflow when a reviewer returns a case. Precondition: the project is
+    SUBMITTED (or already in CORRECTION: the items are replaced). Stores `items`, the reviewer's
+    requests, for the applicant's pages.
+    """
+    locked = _project_lock(project.pk)
+    if locked.status not in (ProjectStatus.SUBMITTED, ProjectStatus.CORRECTION):
+        raise ProjectNotEditable(locked)
+    locked.status = ProjectStatus.CORRECTION
+    locked.correction_items = [str(item) for item in items]
+    locked.save(update_fields=["status", "correction_items", "updated_at"])
+    return locked
+
+
+def project_check(*, project: Project, today: date | None = None) -> ProjectInvalid | None:
+    """What would stop `project` being submitted today, without submitting (None: nothing)."""
+    _full, errors, _facts, _assessment = checks.application_check(
+        pk=project.pk, day=today or timezone.localdate()
+    )
+    return ProjectInvalid(errors) if errors else None
+
+
+# --------------------------------------------------------------------------------------------
+# Organization
+# --------------------------------------------------------------------------------------------
+@transaction.atomic
+def organization_update(
+    *, organization: Organization, by: Any, data: Mapping[str, Any]
+) -> Organization:
+    """Change the organization's name, credit code or contact details.
+
+    Preconditions: `data` is cleaned (forms.OrganizationForm / the API serializer check the
+    credit code's GB 32100 check character and uniqueness); `by` belongs to the organization.
+    """
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    for field in (
+        "name",
+        "credit_code",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "address",
+    ):
+        if field in data:
+            setattr(locked, field, data[field])
+    locked.full_clean()
+    locked.save()
+    return locked
