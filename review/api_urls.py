@@ -1,3 +1,44 @@
+"""The review API: /api/v1/cases/…"""
+
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("cases/", api.CaseListApi.as_view(), name="api-case-list"),
+    path("cases/counts/", api.CaseCountsApi.as_view(), name="api-case-counts"),
+    path("cases/<int:pk>/", api.CaseDetailApi.as_view(), name="api-case-detail"),
+    path("cases/<int:pk>/events/", api.CaseEventsApi.as_view(), name="api-case-events"),
+    path("cases/<int:pk>/accept/", api.CaseAcceptApi.as_view(), name="api-case-accept"),
+    path("cases/<int:pk>/return/", api.CaseReturnApi.as_view(), name="api-case-return"),
+    path("cases/<int:pk>/not-accept/", api.CaseNotAcceptApi.as_view(), name="api-case-not-accept"),
+    path("cases/<int:pk>/assign/", api.CaseAssignApi.as_view(), name="api-case-assign"),
+    path("cases/<int:pk>/claim/", api.CaseClaimApi.as_view(), name="api-case-claim"),
+    path("cases/<int:pk>/reassign/", api.CaseReassignApi.as_view(), name="api-case-reassign"),
+    path(
+        "cases/<int:pk>/evaluations/",
+        api.CaseEvaluationApi.as_view(),
+        name="api-case-evaluations",
+    ),
+    path(
+        "cases/<int:pk>/guidance-request/",
+        api.CaseRequestGuidanceApi.as_view(),
+        name="api-case-guidance-request",
+    ),
+    path(
+        "cases/<int:pk>/guidance/",
+        api.CaseAnswerGuidanceApi.as_view(),
+        name="api-case-guidance",
+    ),
+    path("cases/<int:pk>/approve/", api.CaseApproveApi.as_view(), name="api-case-approve"),
+    path("cases/<int:pk>/reject/", api.CaseRejectApi.as_view(), name="api-case-reject"),
+    path("cases/<int:pk>/defer/", api.CaseDeferApi.as_view(), name="api-case-defer"),
+    path("cases/<int:pk>/extend/", api.CaseExtendApi.as_view(), name="api-case-extend"),
+    path(
+        "cases/<int:pk>/construction-start/",
+        api.CaseConstructionStartApi.as_view(),
+        name="api-case-construction-start",
+    ),
+]

@@ -1,15 +1,404 @@
-"""Reviewer pages."""
+"""Reviewer pages: the queue, the case page, one form page per move, the timeline export and the
+notices. Thin: forms clean input, ``review.services`` decides, ``review.selectors`` reads."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from . import selectors
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts import roles
+from rules.selectors import (
+    RECOMMENDATION_LABELS,
+    REVIEW_LEVEL_LABELS,
+    ROUTE_LABELS,
+    province_name,
+)
+
+from . import forms, permissions, selectors, services, workflow
+from .models import CaseState, ExpertEvaluation, ReviewCase
+from .workflow import Action, WorkflowError
+
+PAGE_SIZE = 20
+
+
+def _authority_only(user: Any) -> None:
+    if not roles.is_staff_side(user) or roles.is_applicant(user):
+        raise PermissionDenied(_("审查工作台仅供审查机关使用。"))
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    cases = selectors.case_list_for_user(user=request.user)
-    return render(request, "review/queue.html", {"cases": cases})
+    """The reviewer's queue: cases of his scope, filtered and sorted, with counts per state."""
+    _authority_only(request.user)
+    today = timezone.localdate()
+    form = forms.QueueFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else selectors.QueueFilters()
+    qs = selectors.case_queue(user=request.user, filters=filters, today=today)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    cases = selectors.with_clocks(page.object_list, today=today)
+    for case in cases:
+        case.route_label = ROUTE_LABELS.get(case.route, case.route)  # type: ignore[attr-defined]
+        case.province_label = province_name(case.province)  # type: ignore[attr-defined]
+    counts = selectors.case_counts(user=request.user, today=today)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "review/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "cases": cases,
+            "counts": counts,
+            "state_counts": [(v, label, counts.by_state[v]) for v, label in CaseState.choices],
+            "filters": filters,
+            "query": query.urlencode(),
+            "today": today,
+            "route_labels": ROUTE_LABELS,
+            "unread": selectors.notices_unread_count(user=request.user),
+        },
+    )
+
+
+def _opinion_links(opinions: list[Any]) -> list[tuple[Any, str]]:
+    links = []
+    for opinion in opinions:
+        try:
+            url = reverse("review:opinion_download", kwargs={"pk": opinion.pk})
+        except NoReverseMatch:
+            url = ""
+        links.append((opinion, url))
+    return links
+
+
+def _attachment_links(attachments: list[Any]) -> list[tuple[Any, str]]:
+    """Each file handed in with its download link (the applicant portal's permission-checked
+    view; ``projects.permissions.can_download_attachment`` was asked by the selector)."""
+    links = []
+    for attachment in attachments:
+        try:
+            url = reverse(
+                "projects:attachment_download",
+                kwargs={"pk": attachment.project_id, "attachment_pk": attachment.pk},
+            )
+        except NoReverseMatch:
+            url = ""
+        links.append((attachment, url))
+    return links
+
+
+def _case_context(case: ReviewCase, *, today: Any) -> dict[str, Any]:
+    """What the case page and the move pages show about a case."""
+    assessment = case.submission.assessment or {}
+    effective = workflow.effective_recommendation(
+        recommendation=case.recommendation,
+        finding_codes=services.finding_codes(assessment),
+        guidance_outcome=case.guidance_outcome,
+    )
+    return {
+        "case": case,
+        "clock": selectors.case_clock(case, today=today),
+        "submission": case.submission,
+        "facts": case.submission.facts or {},
+        "assessment": assessment,
+        "display": selectors.submission_display(
+            facts=case.submission.facts or {}, assessment=assessment
+        ),
+        "effective_recommendation": effective,
+        "recommendation_label": RECOMMENDATION_LABELS.get(case.recommendation, case.recommendation),
+        "effective_label": RECOMMENDATION_LABELS.get(effective, effective),
+        "route_label": ROUTE_LABELS.get(case.route, case.route),
+        "level_label": REVIEW_LEVEL_LABELS.get(case.review_level, case.review_level),
+        "guidance_label": GUIDANCE_LABELS.get(case.guidance_outcome, ""),
+        "needs_guidance": workflow.needs_guidance(
+            route=case.route, guidance_outcome=case.guidance_outcome
+        ),
+    }
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One case: facts and assessment as submitted, clock, decision, documents, timeline."""
+    case = selectors.case_get_for_user(pk=pk, user=request.user)
+    today = timezone.localdate()
+    return render(
+        request,
+        "review/case_detail.html",
+        {
+            **_case_context(case, today=today),
+            "moves": permissions.available_moves(request.user, case),
+            "events": selectors.timeline_entries(case=case),
+            "opinions": _opinion_links(selectors.case_opinions(case=case)),
+            "evaluations": selectors.case_evaluations(case=case),
+            "attachments": _attachment_links(
+                selectors.case_attachments(case=case, user=request.user)
+            ),
+            "budget": selectors.case_budget(case=case, today=today),
+        },
+    )
+
+
+GUIDANCE_LABELS = {
+    "supported": gettext_lazy("支持"),
+    "supported_with_conditions": gettext_lazy("有条件支持"),
+    "not_supported": gettext_lazy("不支持"),
+}
+
+
+@login_required
+def timeline_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case's audit timeline as a CSV download."""
+    case = selectors.case_get_for_user(pk=pk, user=request.user)
+    response = HttpResponse(
+        selectors.timeline_csv(case=case), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="case-{case.pk}-timeline.csv"'
+    return response
+
+
+@login_required
+def evaluation_report(request: HttpRequest, pk: int, evaluation_pk: int) -> FileResponse:
+    """An expert evaluation's report (PDF), for those who may see the case."""
+    case = selectors.case_get_for_user(pk=pk, user=request.user)
+    evaluation = ExpertEvaluation.objects.filter(pk=evaluation_pk, case=case).first()
+    if evaluation is None or not evaluation.report:
+        raise Http404
+    return FileResponse(
+        evaluation.report.open("rb"),
+        as_attachment=True,
+        filename=f"evaluation-{case.pk}-{evaluation.pk}.pdf",
+        content_type="application/pdf",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Moves: one form page per action, all through ``case_action``
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MovePage:
+    form: type[forms.CaseActionForm]
+    run: Callable[[ReviewCase, Any, dict[str, Any]], Any]
+    done: str
+    danger: bool = False
+
+
+def _v(data: dict[str, Any]) -> int:
+    return data["version"]
+
+
+MOVE_PAGES: dict[Action, MovePage] = {
+    Action.ACCEPT: MovePage(
+        forms.AcceptForm,
+        lambda c, u, d: services.case_accept(
+            case=c,
+            by=u,
+            note=d["note"],
+            assign_to=u if d["take"] and permissions.can_be_assignee(u, c) else None,
+            expected_version=_v(d),
+        ),
+        gettext_lazy("已受理，审查期限开始计算。"),
+    ),
+    Action.RETURN_FOR_CORRECTION: MovePage(
+        forms.ReturnForm,
+        lambda c, u, d: services.case_return_for_correction(
+            case=c, by=u, items=d["items"], reason=d["reason"], expected_version=_v(d)
+        ),
+        gettext_lazy("已退回补正，等待申请人补正期间暂停计时。"),
+    ),
+    Action.NOT_ACCEPT: MovePage(
+        forms.NotAcceptForm,
+        lambda c, u, d: services.case_not_accept(
+            case=c, by=u, reason=d["reason"], expected_version=_v(d)
+        ),
+        gettext_lazy("已作出不予受理决定。"),
+        danger=True,
+    ),
+    Action.ASSIGN: MovePage(
+        forms.AssignForm,
+        lambda c, u, d: services.case_assign(
+            case=c, by=u, assignee=d["assignee"], expected_version=_v(d)
+        ),
+        gettext_lazy("已分派承办人。"),
+    ),
+    Action.CLAIM: MovePage(
+        forms.ClaimForm,
+        lambda c, u, d: services.case_claim(case=c, by=u, expected_version=_v(d)),
+        gettext_lazy("您已认领该案件。"),
+    ),
+    Action.REASSIGN: MovePage(
+        forms.ReassignForm,
+        lambda c, u, d: services.case_reassign(
+            case=c, by=u, assignee=d["assignee"], reason=d["reason"], expected_version=_v(d)
+        ),
+        gettext_lazy("已改派。"),
+    ),
+    Action.RECORD_EVALUATION: MovePage(
+        forms.EvaluationForm,
+        lambda c, u, d: services.case_record_evaluation(
+            case=c,
+            by=u,
+            evaluator=d["evaluator"],
+            evaluated_on=d["evaluated_on"],
+            conclusion=d["conclusion"],
+            report=d.get("report"),
+            expected_version=_v(d),
+        ),
+        gettext_lazy("已登记专家评审。"),
+    ),
+    Action.REQUEST_GUIDANCE: MovePage(
+        forms.RequestGuidanceForm,
+        lambda c, u, d: services.case_request_guidance(
+            case=c, by=u, reason=d["reason"], expected_version=_v(d)
+        ),
+        gettext_lazy("已报请国家窗口指导，等待期间暂停计时。"),
+    ),
+    Action.ANSWER_GUIDANCE: MovePage(
+        forms.GuidanceAnswerForm,
+        lambda c, u, d: services.case_answer_guidance(
+            case=c, by=u, outcome=d["outcome"], notes=d["notes"], expected_version=_v(d)
+        ),
+        gettext_lazy("窗口指导意见已出具，案件回到审查中。"),
+    ),
+    Action.APPROVE: MovePage(
+        forms.ApproveForm,
+        lambda c, u, d: services.case_approve(
+            case=c,
+            by=u,
+            reason=d["reason"],
+            conditions=d["conditions"],
+            justification=d["justification"],
+            expected_version=_v(d),
+        ),
+        gettext_lazy("已作出审查通过决定，节能审查意见正在生成。"),
+    ),
+    Action.REJECT: MovePage(
+        forms.RejectForm,
+        lambda c, u, d: services.case_reject(
+            case=c,
+            by=u,
+            reason=d["reason"],
+            cited_findings=d["cited_findings"],
+            justification=d["justification"],
+            expected_version=_v(d),
+        ),
+        gettext_lazy("已作出不予通过决定，通知书正在生成。"),
+        danger=True,
+    ),
+    Action.DEFER: MovePage(
+        forms.DeferForm,
+        lambda c, u, d: services.case_defer(
+            case=c,
+            by=u,
+            reason=d["reason"],
+            deferral_lift=d["deferral_lift"],
+            justification=d["justification"],
+            expected_version=_v(d),
+        ),
+        gettext_lazy("已作出缓批决定，通知书正在生成；等待申请人补充材料期间暂停计时。"),
+    ),
+    Action.EXTEND: MovePage(
+        forms.ExtendForm,
+        lambda c, u, d: services.case_extend(
+            case=c, by=u, reason=d["reason"], expected_version=_v(d)
+        ),
+        gettext_lazy("审查期限已延长10个工作日。"),
+    ),
+    Action.RECORD_CONSTRUCTION_START: MovePage(
+        forms.ConstructionStartForm,
+        lambda c, u, d: services.case_record_construction_start(
+            case=c, by=u, started_on=d["started_on"], expected_version=_v(d)
+        ),
+        gettext_lazy("已登记开工日期。"),
+    ),
+}
+
+
+def _add_errors(form: forms.CaseActionForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@login_required
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """GET: the move's form; POST: make the move. A stale form (the case moved on, or another
+    reviewer got there first) answers with a message on the case page."""
+    try:
+        spec = MOVE_PAGES[Action(action)]
+    except (ValueError, KeyError) as exc:
+        raise Http404 from exc
+    case = selectors.case_get_for_user(pk=pk, user=request.user)
+    permissions.require_action(request.user, case, action)
+    if request.method == "POST":
+        form = spec.form(request.POST, request.FILES, case=case)
+        if form.is_valid():
+            try:
+                spec.run(case, request.user, form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            except WorkflowError as exc:
+                messages.error(request, exc.message)
+                return redirect("review:case", pk=case.pk)
+            else:
+                messages.success(request, str(spec.done))
+                return redirect("review:case", pk=case.pk)
+    else:
+        if not permissions.can_act(request.user, case, action):
+            messages.warning(
+                request, str(workflow.TransitionNotAllowed(case.state, action).message)
+            )
+            return redirect("review:case", pk=case.pk)
+        form = spec.form(case=case)
+    today = timezone.localdate()
+    return render(
+        request,
+        "review/case_action.html",
+        {
+            **_case_context(case, today=today),
+            "form": form,
+            "action": Action(action),
+            "action_label": workflow.LABELS[Action(action)],
+            "danger": spec.danger,
+            "budget": selectors.case_budget(case=case, today=today)
+            if action == Action.APPROVE
+            else None,
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Notices (in-app reminders)
+# --------------------------------------------------------------------------------------------
+@login_required
+def notices(request: HttpRequest) -> HttpResponse:
+    """The user's in-app notices, newest first."""
+    return render(
+        request,
+        "review/notices.html",
+        {"notices": selectors.notices_for_user(user=request.user)},
+    )
+
+
+@login_required
+@require_POST
+def notices_read(request: HttpRequest) -> HttpResponse:
+    services.notices_mark_read(user=request.user)
+    return redirect("review:notices")

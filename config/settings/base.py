@@ -148,6 +148,15 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models share field names (state, kind, status): name each enum once.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "review.models.CaseState",
+        "OpinionStateEnum": "review.models.Opinion.State",
+        "DocumentKindEnum": "review.models.DocumentKind",
+        "AttachmentKindEnum": "projects.models.Attachment.Kind",
+        "ProjectStatusEnum": "projects.models.ProjectStatus",
+        "InventoryStatusEnum": "rules.models.InventoryStatus",
+    },
 }
 
 # --- Celery: Redis when REDIS_URL is set, otherwise tasks run in-process --------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -15,6 +16,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+@pytest.fixture(autouse=True)
+def _policy_versions(transactional_db: None) -> None:
+    """Transactional tests flush the tables, data migrations included: reload policy versions."""
+    from django.apps import apps
+
+    seed = importlib.import_module("rules.migrations.0002_seed_policy_versions")
+    seed.load(apps, None)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,131 @@
+"""Working-day arithmetic on China's official calendar (《行政许可法》第八十二条: statutory limits
+are counted in working days, statutory holidays excluded).
+
+The calendar is the ``chinesecalendar`` package (module ``chinese_calendar``): public holidays
+and the make-up working days (调休上班) the State Council announces each year. Its data ends
+with the last year it knows (2026 for the version pinned here). **For later years this module
+falls back to Monday–Friday**: holidays and make-up days of those years are not known until the
+State Council publishes them and the package is updated, so a deadline that reaches into such a
+year may move by a few days once the data exists. :func:`calendar_known` tells whether a date
+is covered, and pages show a note when a deadline relies on the fallback.
+
+Pure apart from the package's data: no database, no settings, and ``today`` is always passed in.
+Conventions (all counts are of working days):
+
+- the day an event happens is not counted; counting starts the next working day;
+- :func:`add_working_days` ``(d, n)`` is the n-th working day after ``d``;
+- :func:`working_days_between` ``(a, b)`` counts working days ``x`` with ``a < x <= b``.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import chinese_calendar
+
+_ONE_DAY = timedelta(days=1)
+_MAX_SCAN_DAYS = 3660
+
+
+@functools.cache
+def calendar_known(day: date) -> bool:
+    """Whether the official calendar covers ``day`` (else the Mon–Fri fallback applies)."""
+    try:
+        chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return False
+    return True
+
+
+@functools.cache
+def is_working_day(day: date) -> bool:
+    """An official working day: not a weekend or holiday, or a make-up working day (调休上班).
+
+    Outside the package's data (years after the last one it knows): Monday to Friday.
+    """
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def add_working_days(start: date, count: int) -> date:
+    """The ``count``-th working day after ``start`` (``start`` itself is not counted).
+
+    ``count`` 0 gives ``start``. Raises ValueError for a negative count.
+    """
+    if count < 0:
+        raise ValueError("count must be >= 0")
+    day = start
+    remaining = count
+    for _ in range(_MAX_SCAN_DAYS):
+        if remaining == 0:
+            return day
+        day += _ONE_DAY
+        if is_working_day(day):
+            remaining -= 1
+    raise ValueError("count too large")  # pragma: no cover - ten years of working days
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days ``x`` with ``start < x <= end``; 0 when ``end <= start``."""
+    count = 0
+    day = start
+    while day < end:
+        day += _ONE_DAY
+        if is_working_day(day):
+            count += 1
+    return count
+
+
+def deadline_for(*, started_on: date, limit: int, paused: int = 0) -> date:
+    """The deadline of a limit of ``limit`` working days started on ``started_on``, pushed back by
+    the ``paused`` working days during which the clock did not run."""
+    return add_working_days(started_on, limit + paused)
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """What a page shows of a case's clock on ``today``."""
+
+    phase: str  # intake / decision / paused / "" (stopped)
+    deadline: date | None
+    days_left: int | None  # working days left (0: due today); frozen while paused
+    overdue: bool
+    overdue_days: int  # working days past the deadline (0 on a weekend right after it)
+    estimated: bool  # the deadline falls outside the official calendar's data (Mon–Fri fallback)
+
+    @property
+    def running(self) -> bool:
+        return self.phase in ("intake", "decision")
+
+    @property
+    def paused(self) -> bool:
+        return self.phase == "paused"
+
+
+def clock_view(
+    *, phase: str, deadline: date | None, paused_since: date | None, today: date
+) -> ClockView:
+    """Days left and overdue state for a case in ``phase`` (see ``workflow.phase_of``).
+
+    Running: days left count from ``today``; overdue once ``today`` is past the deadline.
+    Paused: the days that were left when the clock stopped. Stopped: nothing is due.
+    """
+    if deadline is None or not phase:
+        return ClockView(phase, deadline, None, False, 0, False)
+    estimated = not calendar_known(deadline)
+    if phase == "paused":
+        since = paused_since or today
+        left = (
+            working_days_between(since, deadline)
+            if since <= deadline
+            else -working_days_between(deadline, since)
+        )
+        return ClockView(phase, deadline, left, False, 0, estimated)
+    if today > deadline:
+        late = working_days_between(deadline, today)
+        return ClockView(phase, deadline, -late, True, late, estimated)
+    return ClockView(phase, deadline, working_days_between(today, deadline), False, 0, estimated)

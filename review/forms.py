@@ -1,0 +1,211 @@
+"""Forms of the reviewer pages: they only clean input; ``review.services`` decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rules.selectors import ROUTE_LABELS
+
+from .models import CaseState, ReviewCase
+from .selectors import QueueFilters
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class QueueFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部状态")), *CaseState.choices]
+    )
+    route = forms.ChoiceField(
+        label=_("审查路径"),
+        required=False,
+        choices=[("", _("全部路径")), *((k, v) for k, v in ROUTE_LABELS.items())],
+    )
+    two_high = forms.ChoiceField(
+        label=_("两高项目"),
+        required=False,
+        choices=[("", _("全部")), ("yes", _("是")), ("no", _("否"))],
+    )
+    overdue = forms.BooleanField(label=_("仅看逾期"), required=False)
+    mine = forms.BooleanField(label=_("仅看我承办的"), required=False)
+    q = forms.CharField(label=_("项目名称/代码/单位"), required=False, max_length=100)
+    sort = forms.ChoiceField(
+        label=_("排序"),
+        required=False,
+        choices=[
+            ("deadline", _("期限由近到远")),
+            ("-deadline", _("期限由远到近")),
+            ("-submitted", _("最新提交在前")),
+            ("submitted", _("最早提交在前")),
+        ],
+    )
+
+    def filters(self) -> QueueFilters:
+        """The cleaned filters (an invalid form filters nothing)."""
+        if not self.is_valid():
+            return QueueFilters()
+        data = self.cleaned_data
+        two_high = {"yes": True, "no": False}.get(data.get("two_high") or "")
+        return QueueFilters(
+            state=data.get("state") or "",
+            route=data.get("route") or "",
+            two_high=two_high,
+            overdue=bool(data.get("overdue")),
+            mine=bool(data.get("mine")),
+            q=data.get("q") or "",
+            sort=data.get("sort") or "deadline",
+        )
+
+
+class CaseActionForm(forms.Form):
+    """Every move's form carries the case version the reviewer saw (optimistic check)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, case: ReviewCase, **kwargs: Any) -> None:
+        self.case = case
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("version", case.version)
+        super().__init__(*args, **kwargs)
+
+
+class AcceptForm(CaseActionForm):
+    note = forms.CharField(
+        label=_("受理意见（可选）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    take = forms.BooleanField(label=_("受理后由我承办"), required=False, initial=True)
+
+
+class ReturnForm(CaseActionForm):
+    items = forms.CharField(
+        label=_("补正事项（每行一项，一次性列明）"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("《行政许可法》第三十二条：一次告知申请人需要补正的全部内容。"),
+    )
+    reason = forms.CharField(
+        label=_("说明（可选）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_items(self) -> list[str]:
+        items = _lines(self.cleaned_data["items"])
+        if not items:
+            raise forms.ValidationError(_("请逐项列明需补正的材料或内容。"))
+        return items
+
+
+class NotAcceptForm(CaseActionForm):
+    reason = forms.CharField(label=_("不予受理理由"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AssignForm(CaseActionForm):
+    assignee = forms.ModelChoiceField(label=_("承办人"), queryset=None)  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, case: ReviewCase, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        from .selectors import assignee_choices
+
+        field = self.fields["assignee"]
+        field.queryset = assignee_choices(case=case)  # type: ignore[attr-defined]
+        field.label_from_instance = lambda u: (  # type: ignore[attr-defined]
+            f"{getattr(getattr(u, 'profile', None), 'display_name', '') or u.username}"
+            f"（{u.username}）"
+        )
+
+
+class ReassignForm(AssignForm):
+    reason = forms.CharField(label=_("改派理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ClaimForm(CaseActionForm):
+    pass
+
+
+class EvaluationForm(CaseActionForm):
+    evaluator = forms.CharField(label=_("评审机构/专家"), max_length=200)
+    evaluated_on = forms.DateField(
+        label=_("评审日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    conclusion = forms.CharField(label=_("评审结论"), widget=forms.Textarea(attrs={"rows": 4}))
+    report = forms.FileField(label=_("评审报告（PDF，可选）"), required=False)
+
+
+class RequestGuidanceForm(CaseActionForm):
+    reason = forms.CharField(
+        label=_("报请说明（可选）"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class GuidanceAnswerForm(CaseActionForm):
+    outcome = forms.ChoiceField(
+        label=_("窗口指导意见"),
+        choices=[
+            ("supported", _("支持")),
+            ("supported_with_conditions", _("有条件支持")),
+            ("not_supported", _("不支持")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        label=_("指导说明（能效水平、环保要求、产业政策、相关规划）"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class _DecisionForm(CaseActionForm):
+    reason = forms.CharField(label=_("决定理由"), widget=forms.Textarea(attrs={"rows": 4}))
+    justification = forms.CharField(
+        label=_("与系统建议不一致的理由说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("决定与评估系统的建议不一致时必填。"),
+    )
+
+
+class ApproveForm(_DecisionForm):
+    conditions = forms.CharField(
+        label=_("审查意见条件（每行一项，可选）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("例如：投产前完成能耗等量减量替代（方案（十二））。"),
+    )
+
+    def clean_conditions(self) -> list[str]:
+        return _lines(self.cleaned_data.get("conditions", ""))
+
+
+class RejectForm(_DecisionForm):
+    cited_findings = forms.MultipleChoiceField(
+        label=_("所依据的评估发现"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    def __init__(self, *args: Any, case: ReviewCase, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        findings = (case.submission.assessment or {}).get("findings", [])
+        seen: dict[str, str] = {}
+        for f in findings:
+            code = f.get("code", "")
+            if code and code not in seen:
+                seen[code] = f"{code}：{f.get('message', '')}（{f.get('basis', '')}）"
+        self.fields["cited_findings"].choices = list(seen.items())  # type: ignore[attr-defined]
+
+
+class DeferForm(_DecisionForm):
+    deferral_lift = forms.CharField(
+        label=_("解除缓批的条件（需补充的材料或需满足的条件）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ExtendForm(CaseActionForm):
+    reason = forms.CharField(label=_("延长理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConstructionStartForm(CaseActionForm):
+    started_on = forms.DateField(
+        label=_("开工日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,0 +1,220 @@
+"""Output shapes of the review API (/api/v1/cases/…). Inputs are nested in ``review.api``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from rules.selectors import RECOMMENDATION_LABELS, ROUTE_LABELS
+
+from . import permissions, selectors, workflow
+from .models import CaseEvent, ExpertEvaluation, Opinion, ReviewCase
+
+
+class PersonSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField()
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return {"username": instance.get_username(), "name": selectors.actor_name(instance)}
+
+
+class ProjectBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    project_code = serializers.CharField()
+    organization = serializers.CharField(source="organization.name")
+
+
+class ClockSerializer(serializers.Serializer):
+    """Deadline and days left on the server's today (Asia/Shanghai), in working days."""
+
+    phase = serializers.CharField(help_text="intake / decision / paused / '' (stopped)")
+    deadline = serializers.DateField(allow_null=True)
+    days_left = serializers.IntegerField(
+        allow_null=True, help_text="working days left; negative when overdue; frozen when paused"
+    )
+    overdue = serializers.BooleanField()
+    overdue_days = serializers.IntegerField()
+    estimated = serializers.BooleanField(
+        help_text="the deadline lies beyond the official calendar's data (Mon–Fri assumed)"
+    )
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    project = ProjectBriefSerializer()
+    state_label = serializers.CharField(source="get_state_display")
+    route_label = serializers.SerializerMethodField()
+    recommendation_label = serializers.SerializerMethodField()
+    assignee = PersonSerializer(allow_null=True)
+    clock = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReviewCase
+        fields = [
+            "id",
+            "project",
+            "province",
+            "state",
+            "state_label",
+            "route",
+            "route_label",
+            "review_level",
+            "two_high",
+            "recommendation",
+            "recommendation_label",
+            "counted_tce",
+            "assignee",
+            "submitted_at",
+            "deadline",
+            "clock",
+            "flagged",
+            "flag_reason",
+            "version",
+        ]
+
+    def get_route_label(self, case: ReviewCase) -> str:
+        return str(ROUTE_LABELS.get(case.route, case.route))
+
+    def get_recommendation_label(self, case: ReviewCase) -> str:
+        return str(RECOMMENDATION_LABELS.get(case.recommendation, case.recommendation))
+
+    @extend_schema_field(ClockSerializer)
+    def get_clock(self, case: ReviewCase) -> dict[str, Any]:
+        view = getattr(case, "clock", None) or selectors.case_clock(
+            case, today=timezone.localdate()
+        )
+        return ClockSerializer(view).data
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+    action_label = serializers.SerializerMethodField()
+    recommendation_then = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "action",
+            "action_label",
+            "from_state",
+            "to_state",
+            "reason",
+            "data",
+            "recommendation_then",
+            "assessment",
+        ]
+
+    def get_actor(self, event: CaseEvent) -> str:
+        return selectors.actor_name(event.actor)
+
+    def get_action_label(self, event: CaseEvent) -> str:
+        return workflow.label_for(event.from_state, event.action)
+
+    def get_recommendation_then(self, event: CaseEvent) -> str:
+        return (event.assessment or {}).get("recommendation", "")
+
+
+class OpinionSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Opinion
+        fields = ["id", "kind", "number", "issued_on", "state", "version", "download_url"]
+
+    def get_download_url(self, opinion: Opinion) -> str | None:
+        if opinion.state != Opinion.State.READY:
+            return None
+        try:
+            return reverse("review:opinion_download", kwargs={"pk": opinion.pk})
+        except NoReverseMatch:
+            return None
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    report_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExpertEvaluation
+        fields = ["id", "evaluator", "evaluated_on", "conclusion", "report_url", "created_at"]
+
+    def get_report_url(self, evaluation: ExpertEvaluation) -> str | None:
+        if not evaluation.report:
+            return None
+        return reverse(
+            "review:evaluation_report",
+            kwargs={"pk": evaluation.case_id, "evaluation_pk": evaluation.pk},
+        )
+
+
+class SubmissionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField()
+    policy_version = serializers.CharField()
+    facts = serializers.JSONField()
+    assessment = serializers.JSONField()
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    submission = SubmissionSerializer()
+    conditions = serializers.SerializerMethodField()
+    opinions = serializers.SerializerMethodField()
+    evaluations = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(CaseListSerializer.Meta):
+        fields = [
+            *CaseListSerializer.Meta.fields,
+            "submission",
+            "accepted_at",
+            "decided_at",
+            "limit_working_days",
+            "paused_working_days",
+            "extended",
+            "extension_reason",
+            "correction_items",
+            "guidance_outcome",
+            "guidance_notes",
+            "decision_reason",
+            "decision_justification",
+            "conditions",
+            "cited_findings",
+            "deferral_lift",
+            "started_construction_on",
+            "opinions",
+            "evaluations",
+            "allowed_actions",
+        ]
+
+    def get_conditions(self, case: ReviewCase) -> list[str]:
+        return [line for line in case.conditions.splitlines() if line.strip()]
+
+    @extend_schema_field(OpinionSerializer(many=True))
+    def get_opinions(self, case: ReviewCase) -> list[dict[str, Any]]:
+        return OpinionSerializer(selectors.case_opinions(case=case), many=True).data
+
+    @extend_schema_field(EvaluationSerializer(many=True))
+    def get_evaluations(self, case: ReviewCase) -> list[dict[str, Any]]:
+        return EvaluationSerializer(selectors.case_evaluations(case=case), many=True).data
+
+    def get_allowed_actions(self, case: ReviewCase) -> list[str]:
+        user = self.context["request"].user
+        return [str(move.action) for move in permissions.available_moves(user, case)]
+
+
+class CountsSerializer(serializers.Serializer):
+    by_state = serializers.DictField(child=serializers.IntegerField())
+    overdue = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="conflict / transition_not_allowed / workflow_error")
+    message = serializers.CharField()

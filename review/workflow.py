@@ -1,0 +1,367 @@
+"""The review case's allowed moves, as data. Pure Python: no Django, no clock, no database.
+
+A move is one row of :data:`MOVES`: from which state, by which action, to which state, whose
+move it is, what it does to the statutory clock and what it must carry (a reason, items...).
+``review.services`` performs the moves and ``review.permissions`` decides who may; both read
+this table, so the vocabulary and the graph are defined once.
+
+Statutory basis of the clock: 《行政许可法》第三十二条 (intake: all missing items at once,
+within 5 days), 第四十二条 (decision within 20 days of acceptance, one extension of 10 days
+with the head's approval), 第四十五条 (time for expert evaluation and the like is not counted),
+第八十二条 (the limits are working days, statutory holidays excluded). Routing of two-high
+projects: 方案（七）. Change and expiry after approval: 《办法》.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+
+class State(StrEnum):
+    """Case states; ``review.models.CaseState`` uses the same strings."""
+
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    NOT_ACCEPTED = "not_accepted"
+    ACCEPTED = "accepted"
+    UNDER_REVIEW = "under_review"
+    AWAITING_GUIDANCE = "awaiting_guidance"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    DEFERRED = "deferred"
+    CHANGE_REQUESTED = "change_requested"
+    EXPIRED = "expired"
+
+
+class Action(StrEnum):
+    OPEN = "open"
+    ACCEPT = "accept"
+    RETURN_FOR_CORRECTION = "return_for_correction"
+    NOT_ACCEPT = "not_accept"
+    RESUBMIT = "resubmit"
+    ASSIGN = "assign"
+    CLAIM = "claim"
+    REASSIGN = "reassign"
+    RECORD_EVALUATION = "record_evaluation"
+    REQUEST_GUIDANCE = "request_guidance"
+    ANSWER_GUIDANCE = "answer_guidance"
+    APPROVE = "approve"
+    REJECT = "reject"
+    DEFER = "defer"
+    EXTEND = "extend"
+    REQUEST_CHANGE = "request_change"
+    RECORD_CONSTRUCTION_START = "record_construction_start"
+    EXPIRE = "expire"
+    FLAG_OVERDUE = "flag_overdue"
+
+
+class Party(StrEnum):
+    """Whose move it is; ``review.permissions`` maps users to parties."""
+
+    APPLICANT = "applicant"
+    REVIEWER = "reviewer"  # the provincial authority (bob in province 32)
+    NATIONAL = "national"  # NDRC window guidance (erin)
+    SYSTEM = "system"  # the scheduled tasks
+
+
+class Clock(StrEnum):
+    """What a move does to the statutory clock."""
+
+    NONE = "none"
+    START_INTAKE = "start_intake"  # 5 working days from submission (《行政许可法》第三十二条)
+    START_DECISION = "start_decision"  # 20 working days from acceptance (第四十二条)
+    PAUSE = "pause"  # waiting for the applicant or for guidance does not count
+    RESUME = "resume"  # paused working days are added to the deadline
+    EXTEND = "extend"  # one extension of 10 working days with a reason (第四十二条)
+    STOP = "stop"
+
+
+INTAKE_LIMIT_WORKING_DAYS: Final = 5
+DECISION_LIMIT_WORKING_DAYS: Final = 20
+EXTENSION_WORKING_DAYS: Final = 10
+# 《办法》: the opinion is valid two years from issue; not started by then, it is reviewed again.
+APPROVAL_VALID_YEARS: Final = 2
+# 《办法》: energy use up by 10% or more, or the main energy type changed, needs a change review.
+CHANGE_ENERGY_INCREASE: Final = 0.10
+
+ROUTE_WINDOW_GUIDANCE: Final = "national_window_guidance"
+GUIDANCE_OUTCOMES: Final = ("supported", "supported_with_conditions", "not_supported")
+GUIDANCE_POSITIVE: Final = frozenset({"supported", "supported_with_conditions"})
+# Finding codes that make the engine recommend ``defer`` (assessment contract).
+DEFERRING_CODES: Final = frozenset({"SUBSTITUTION_SHORTFALL", "NATIONAL_WINDOW_GUIDANCE"})
+
+
+@dataclass(frozen=True)
+class Move:
+    """One allowed move of the case graph."""
+
+    action: Action
+    source: State | None
+    target: State
+    party: Party
+    label: str
+    clock: Clock = Clock.NONE
+    needs_reason: bool = False
+    decision: bool = False
+
+
+S, A, P, C = State, Action, Party, Clock
+
+MOVES: Final[tuple[Move, ...]] = (
+    Move(A.OPEN, None, S.SUBMITTED, P.APPLICANT, "提交申请", C.START_INTAKE),
+    # Intake (受理): 《行政许可法》第三十二条.
+    Move(A.ASSIGN, S.SUBMITTED, S.SUBMITTED, P.REVIEWER, "分派受理人"),
+    Move(A.CLAIM, S.SUBMITTED, S.SUBMITTED, P.REVIEWER, "认领受理"),
+    Move(A.REASSIGN, S.SUBMITTED, S.SUBMITTED, P.REVIEWER, "改派", needs_reason=True),
+    Move(A.ACCEPT, S.SUBMITTED, S.ACCEPTED, P.REVIEWER, "受理", C.START_DECISION),
+    Move(
+        A.RETURN_FOR_CORRECTION,
+        S.SUBMITTED,
+        S.RETURNED,
+        P.REVIEWER,
+        "退回补正",
+        C.PAUSE,
+        needs_reason=True,
+    ),
+    Move(A.NOT_ACCEPT, S.SUBMITTED, S.NOT_ACCEPTED, P.REVIEWER, "不予受理", C.STOP, True),
+    Move(A.RESUBMIT, S.RETURNED, S.SUBMITTED, P.APPLICANT, "补正后重新提交", C.RESUME),
+    # Review (审查).
+    Move(A.ASSIGN, S.ACCEPTED, S.UNDER_REVIEW, P.REVIEWER, "分派承办人"),
+    Move(A.CLAIM, S.ACCEPTED, S.UNDER_REVIEW, P.REVIEWER, "认领承办"),
+    Move(A.REASSIGN, S.UNDER_REVIEW, S.UNDER_REVIEW, P.REVIEWER, "改派", needs_reason=True),
+    Move(
+        A.REASSIGN, S.AWAITING_GUIDANCE, S.AWAITING_GUIDANCE, P.REVIEWER, "改派", needs_reason=True
+    ),
+    Move(A.REASSIGN, S.DEFERRED, S.DEFERRED, P.REVIEWER, "改派", needs_reason=True),
+    Move(A.ASSIGN, S.CHANGE_REQUESTED, S.UNDER_REVIEW, P.REVIEWER, "分派承办人（变更重审）"),
+    Move(A.CLAIM, S.CHANGE_REQUESTED, S.UNDER_REVIEW, P.REVIEWER, "认领承办（变更重审）"),
+    Move(A.RECORD_EVALUATION, S.UNDER_REVIEW, S.UNDER_REVIEW, P.REVIEWER, "登记专家评审"),
+    Move(A.EXTEND, S.ACCEPTED, S.ACCEPTED, P.REVIEWER, "延长审查期限", C.EXTEND, True),
+    Move(A.EXTEND, S.UNDER_REVIEW, S.UNDER_REVIEW, P.REVIEWER, "延长审查期限", C.EXTEND, True),
+    # Window guidance (窗口指导): 方案（七）.
+    Move(
+        A.REQUEST_GUIDANCE,
+        S.UNDER_REVIEW,
+        S.AWAITING_GUIDANCE,
+        P.REVIEWER,
+        "报请国家窗口指导",
+        C.PAUSE,
+    ),
+    Move(
+        A.ANSWER_GUIDANCE,
+        S.AWAITING_GUIDANCE,
+        S.UNDER_REVIEW,
+        P.NATIONAL,
+        "出具窗口指导意见",
+        C.RESUME,
+        needs_reason=True,
+    ),
+    # Decisions (审查决定).
+    Move(A.APPROVE, S.UNDER_REVIEW, S.APPROVED, P.REVIEWER, "审查通过", C.STOP, True, True),
+    Move(A.REJECT, S.UNDER_REVIEW, S.REJECTED, P.REVIEWER, "不予通过", C.STOP, True, True),
+    Move(A.DEFER, S.UNDER_REVIEW, S.DEFERRED, P.REVIEWER, "缓批", C.PAUSE, True, True),
+    Move(A.RESUBMIT, S.DEFERRED, S.UNDER_REVIEW, P.APPLICANT, "提交新材料", C.RESUME),
+    # After approval (《办法》).
+    Move(
+        A.REQUEST_CHANGE, S.APPROVED, S.CHANGE_REQUESTED, P.APPLICANT, "申请变更", C.START_DECISION
+    ),
+    Move(A.RECORD_CONSTRUCTION_START, S.APPROVED, S.APPROVED, P.APPLICANT, "登记开工"),
+    Move(A.EXPIRE, S.APPROVED, S.EXPIRED, P.SYSTEM, "逾期未开工，审查意见失效", C.STOP, True),
+    # Overdue flag: recorded by the reminder task, no state change.
+    *(
+        Move(A.FLAG_OVERDUE, state, state, P.SYSTEM, "标记逾期")
+        for state in (S.SUBMITTED, S.ACCEPTED, S.UNDER_REVIEW, S.CHANGE_REQUESTED)
+    ),
+)
+
+TRANSITIONS: Final[Mapping[tuple[State | None, Action], Move]] = {
+    (move.source, move.action): move for move in MOVES
+}
+assert len(TRANSITIONS) == len(MOVES), "two moves share a (source, action)"
+
+# The clock's phase in each state: running (intake/decision), paused, or stopped (absent).
+RUNNING: Final[Mapping[State, str]] = {
+    S.SUBMITTED: "intake",
+    S.ACCEPTED: "decision",
+    S.UNDER_REVIEW: "decision",
+    S.CHANGE_REQUESTED: "decision",
+}
+PAUSED: Final = frozenset({S.RETURNED, S.AWAITING_GUIDANCE, S.DEFERRED})
+# A project may open a new case only when its earlier cases are closed.
+CLOSED: Final = frozenset({S.NOT_ACCEPTED, S.REJECTED, S.EXPIRED})
+DECISIONS: Final = frozenset(move.action for move in MOVES if move.decision)
+# Recommendation a decision agrees with (the engine's ``recommendation``).
+AGREES_WITH: Final[Mapping[Action, frozenset[str]]] = {
+    A.APPROVE: frozenset({"approve", "not_required"}),
+    A.REJECT: frozenset({"reject"}),
+    A.DEFER: frozenset({"defer"}),
+}
+
+LABELS: Final[Mapping[Action, str]] = {move.action: move.label for move in reversed(MOVES)}
+STATE_LABELS: Final[Mapping[State, str]] = {
+    S.SUBMITTED: "已提交待受理",
+    S.RETURNED: "退回补正",
+    S.NOT_ACCEPTED: "不予受理",
+    S.ACCEPTED: "已受理",
+    S.UNDER_REVIEW: "审查中",
+    S.AWAITING_GUIDANCE: "待国家窗口指导",
+    S.APPROVED: "审查通过",
+    S.REJECTED: "不予通过",
+    S.DEFERRED: "缓批",
+    S.CHANGE_REQUESTED: "变更申请",
+    S.EXPIRED: "已失效",
+}
+
+
+class WorkflowError(Exception):
+    """A rule of the workflow was broken; ``code`` is stable, ``message`` is Chinese."""
+
+    code = "workflow_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TransitionNotAllowed(WorkflowError):
+    """The action is not allowed from the case's current state."""
+
+    code = "transition_not_allowed"
+
+    def __init__(self, state: State | str | None, action: Action | str, message: str = "") -> None:
+        self.state = state
+        self.action = action
+        label = LABELS.get(Action(action), str(action)) if action in set(Action) else str(action)
+        shown = STATE_LABELS.get(State(state), state) if state in set(State) else "（新案件）"
+        super().__init__(message or f"案件当前状态为“{shown}”，不能执行“{label}”。")
+
+
+def check_transition(state: State | str | None, action: Action | str) -> Move:
+    """The move for ``action`` from ``state``; raises TransitionNotAllowed if there is none."""
+    try:
+        key = (State(state) if state is not None else None, Action(action))
+    except ValueError as exc:
+        raise TransitionNotAllowed(state, action) from exc
+    move = TRANSITIONS.get(key)
+    if move is None:
+        raise TransitionNotAllowed(state, action)
+    return move
+
+
+def label_for(state: State | str | None, action: Action | str) -> str:
+    """The label of ``action`` made from ``state`` (an assignment of a submitted case is the
+    intake handler's, of an accepted case the review handler's)."""
+    try:
+        key = (State(state) if state else None, Action(action))
+    except ValueError:
+        return str(action)
+    move = TRANSITIONS.get(key)
+    return move.label if move else LABELS.get(Action(action), str(action))
+
+
+def moves_from(state: State | str) -> tuple[Move, ...]:
+    """Every move that starts in ``state``, in table order."""
+    return tuple(move for move in MOVES if move.source == State(state))
+
+
+def phase_of(state: State | str) -> str:
+    """``intake``, ``decision``, ``paused`` or ``""`` (clock stopped) for a state."""
+    state = State(state)
+    if state in RUNNING:
+        return RUNNING[state]
+    return "paused" if state in PAUSED else ""
+
+
+def needs_guidance(*, route: str, guidance_outcome: str) -> bool:
+    """A two-high case of 50,000 tce or more needs the NDRC's window guidance before any decision
+    (方案（七）); it is needed until an outcome is recorded."""
+    return route == ROUTE_WINDOW_GUIDANCE and not guidance_outcome
+
+
+def effective_recommendation(
+    *, recommendation: str, finding_codes: Iterable[str], guidance_outcome: str
+) -> str:
+    """The engine's recommendation, once guidance is in: ``defer`` pending window guidance only
+    (no other deferring finding) becomes ``approve`` when the guidance supports the project, and
+    ``reject`` when it does not (方案（七）)."""
+    codes = set(finding_codes)
+    if (
+        recommendation == "defer"
+        and guidance_outcome
+        and codes & DEFERRING_CODES == {"NATIONAL_WINDOW_GUIDANCE"}
+    ):
+        return "approve" if guidance_outcome in GUIDANCE_POSITIVE else "reject"
+    return recommendation
+
+
+def decision_errors(
+    action: Action | str,
+    *,
+    reason: str,
+    justification: str,
+    recommendation: str,
+    finding_codes: Sequence[str],
+    cited_findings: Sequence[str] = (),
+    deferral_lift: str = "",
+    route: str = "",
+    guidance_outcome: str = "",
+) -> dict[str, list[str]]:
+    """Field-named errors of a decision; empty when the decision may be recorded.
+
+    - every decision needs a written reason;
+    - a decision other than the (effective) recommendation needs a justification;
+    - a rejection cites at least one finding, each present in the assessment;
+    - a deferral states what would lift it;
+    - a window-guidance case needs the guidance first, and is not approved against it (方案（七）).
+    """
+    action = Action(action)
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if action not in DECISIONS:
+        add("__all__", f"“{LABELS.get(action, action)}”不是审查决定。")
+        return errors
+    if not reason.strip():
+        add("reason", "审查决定须写明理由。")
+    if needs_guidance(route=route, guidance_outcome=guidance_outcome):
+        add("__all__", "两高项目年综合能耗5万吨标准煤及以上，须先报国家窗口指导（方案（七））。")
+    if action == A.APPROVE and guidance_outcome == "not_supported":
+        add("__all__", "国家窗口指导意见为不支持，不能审查通过（方案（七））。")
+    effective = effective_recommendation(
+        recommendation=recommendation,
+        finding_codes=finding_codes,
+        guidance_outcome=guidance_outcome,
+    )
+    if effective not in AGREES_WITH[action] and not justification.strip():
+        add("justification", f"决定与系统建议（{effective}）不一致，须记录理由说明。")
+    if action == A.REJECT:
+        known = set(finding_codes)
+        if not cited_findings:
+            add("cited_findings", "不予通过须引用所依据的评估发现。")
+        unknown = [code for code in cited_findings if code not in known]
+        if unknown:
+            add("cited_findings", f"评估结果中没有这些发现：{'、'.join(unknown)}。")
+    if action == A.DEFER and not deferral_lift.strip():
+        add("deferral_lift", "缓批须写明解除缓批的条件（需补充的材料或需满足的条件）。")
+    return errors
+
+
+def change_review_reasons(
+    *, approved_tce: float, new_tce: float, approved_main_type: str, new_main_type: str
+) -> list[str]:
+    """Why a change after approval needs a new review (《办法》): energy use up 10% or more, or
+    the main energy type changed. Empty: the change needs no new review."""
+    reasons: list[str] = []
+    if approved_tce > 0 and new_tce >= approved_tce * (1 + CHANGE_ENERGY_INCREASE) - 1e-9:
+        pct = (new_tce / approved_tce - 1) * 100
+        reasons.append(f"年综合能耗较审查意见增加{pct:.1f}%（≥10%）")
+    elif approved_tce <= 0 < new_tce:
+        reasons.append("年综合能耗由零增加")
+    if approved_main_type and new_main_type and approved_main_type != new_main_type:
+        reasons.append(f"主要能源品种由{approved_main_type}变为{new_main_type}")
+    return reasons

@@ -1,0 +1,243 @@
+"""Browser flows of the review workflow (Playwright + Debian chromium):
+
+- bob returns alice's case for correction, alice corrects and resubmits, bob accepts and approves
+  with a condition;
+- erin answers a window-guidance case;
+- an overdue case is flagged in bob's queue and on its page.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from projects import services as project_services
+from review import services
+from review.models import CaseState, ReviewCase
+
+from .conftest import login, screenshot
+
+# serialized_rollback: the policy versions seeded by a data migration survive the flush of the
+# other transactional browser tests.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture(autouse=True)
+def _policy_versions(transactional_db: None) -> None:
+    """The policy versions a data migration seeds. serialized_rollback restores them after the
+    flush of another transactional test, except when the suite's database was set up outside
+    Playwright's context (a whole-suite run): then load them again, as the migration does."""
+    import importlib
+
+    from django.apps import apps
+
+    from rules.models import PolicyVersion
+
+    if not PolicyVersion.objects.exists():
+        importlib.import_module("rules.migrations.0002_seed_policy_versions").load(apps, None)
+
+
+def _pdf_bytes() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _submitted(owner: Any, *, code: str, name: str, industry: str, energy: list) -> ReviewCase:
+    """A project submitted through the applicant's services, with its energy report."""
+    project = project_services.project_create(
+        organization=owner.profile.organization,
+        by=owner,
+        data={
+            "name": name,
+            "project_code": code,
+            "region": code[5:11],
+            "industry": industry,
+            "construction_type": "new",
+            "energy": energy,
+        },
+    )
+    project_services.attachment_add(
+        project=project, by=owner, upload=SimpleUploadedFile("节能报告.pdf", _pdf_bytes())
+    )
+    project_services.project_submit(project=project, by=owner)
+    return ReviewCase.objects.get(project=project)
+
+
+def _switch_user(page, username: str) -> None:
+    page.context.clear_cookies()
+    login(page, username)
+
+
+def test_return_correct_resubmit_accept_and_approve_with_a_condition(page, personas, tmp_path):
+    alice = personas["alice"]
+    case = _submitted(
+        alice,
+        code="2611-320505-04-01-700001",
+        name="东吴精密零部件智能工厂项目",
+        industry="3670",
+        energy=[{"type": "electricity", "quantity": 60_000_000, "unit": "kWh"}],
+    )
+
+    # bob returns the case for correction, listing the items at once
+    login(page, "bob")
+    page.goto(f"{page.base_url}/review/")
+    row = page.locator(f"tr[data-case='{case.pk}']")
+    expect(row).to_contain_text("已提交待受理")
+    expect(row.locator("[data-testid=days-left]")).to_be_visible()
+    row.get_by_role("link", name="东吴精密零部件智能工厂项目").click()
+    expect(page.locator("[data-testid=case-state]")).to_have_text("已提交待受理")
+    screenshot(page, "review-case-submitted")
+    page.click("[data-action=return_for_correction]")
+    page.fill("#id_items", "补充节能报告附表3（分品种能源消费）\n加盖建设单位公章")
+    screenshot(page, "review-return-form")
+    page.click("[data-testid=submit]")
+    expect(page.locator("[data-testid=case-state]")).to_have_text("退回补正")
+    expect(page.locator("[data-testid=case-clock] [data-testid=paused]")).to_be_visible()
+
+    # alice sees the items, adds the corrected material and submits again
+    _switch_user(page, "alice")
+    page.goto(f"{page.base_url}/projects/{case.project_id}/")
+    expect(page.locator("[data-testid=correction-items]")).to_contain_text("加盖建设单位公章")
+    page.goto(f"{page.base_url}/projects/{case.project_id}/edit/5/")
+    page.select_option("#id_kind", "correction")
+    pdf = Path(tmp_path) / "补正材料.pdf"
+    pdf.write_bytes(_pdf_bytes())
+    page.set_input_files("#id_file", str(pdf))
+    page.click("#attachment-form button[type=submit]")
+    expect(page.locator("[data-testid=attachments]")).to_contain_text("补正材料.pdf")
+    page.check("#id_pledge")
+    page.click("#submit-form button[type=submit]")
+    page.wait_for_url("**/submitted/")
+
+    # bob accepts (and takes) the case, then approves it with a condition
+    _switch_user(page, "bob")
+    page.goto(f"{page.base_url}/review/cases/{case.pk}/")
+    expect(page.locator("[data-testid=case-state]")).to_have_text("已提交待受理")
+    expect(page.locator("[data-testid=timeline]")).to_contain_text("补正后重新提交")
+    page.click("[data-action=accept]")
+    page.fill("#id_note", "补正材料齐全，予以受理。")
+    page.click("[data-testid=submit]")
+    expect(page.locator("[data-testid=case-state]")).to_have_text("审查中")
+    expect(page.locator("[data-testid=assignee]")).to_contain_text("王博")
+    page.click("[data-action=approve]")
+    expect(page.locator("[data-testid=recommendation]")).to_have_text("建议通过")
+    page.fill("#id_reason", "项目能效水平和用能结构符合节能审查要求。")
+    page.fill("#id_conditions", "项目投产前完成节能验收")
+    screenshot(page, "review-approve-form")
+    page.click("[data-testid=submit]")
+    expect(page.locator("[data-testid=case-state]")).to_have_text("审查通过")
+    expect(page.locator("[data-testid=conditions]")).to_contain_text("项目投产前完成节能验收")
+    expect(page.locator("[data-opinion-state]").first).to_have_attribute(
+        "data-opinion-state", "ready"
+    )
+    expect(page.locator("[data-testid=opinion-download]")).to_be_visible()
+    timeline = page.locator("[data-testid=timeline]")
+    for label in ("提交申请", "退回补正", "补正后重新提交", "受理", "审查通过"):
+        expect(timeline).to_contain_text(label)
+    screenshot(page, "review-case-approved")
+
+    case.refresh_from_db()
+    assert case.state == CaseState.APPROVED
+    assert case.conditions == "项目投产前完成节能验收"
+
+
+def test_erin_answers_a_window_guidance_case(page, personas):
+    carol, bob = personas["carol"], personas["bob"]
+    case = _submitted(
+        carol,
+        code="2611-320111-04-01-700002",
+        name="长江化工有机原料一体化项目",
+        industry="2614",
+        energy=[
+            {"type": "raw_coal", "quantity": 100_000, "unit": "t"},
+            {"type": "electricity", "quantity": 60_000_000, "unit": "kWh"},
+        ],
+    )
+    case = services.case_accept(case=case, by=bob, assign_to=bob)
+    assert case.state == CaseState.AWAITING_GUIDANCE
+
+    login(page, "erin")
+    page.goto(f"{page.base_url}/review/")
+    row = page.locator(f"tr[data-case='{case.pk}']")
+    expect(row).to_contain_text("待国家窗口指导")
+    expect(row).to_contain_text("两高")
+    screenshot(page, "review-queue-erin")
+    row.get_by_role("link", name="长江化工有机原料一体化项目").click()
+    actions = page.locator("[data-testid=actions] a")
+    expect(actions).to_have_count(1)
+    actions.first.click()
+    page.check("input[name=outcome][value=supported_with_conditions]")
+    page.fill("#id_notes", "能效须达到标杆水平，投产前落实能耗等量替代。")
+    screenshot(page, "review-guidance-form")
+    page.click("[data-testid=submit]")
+    expect(page.locator("[data-testid=case-state]")).to_have_text("审查中")
+    expect(page.locator("[data-testid=guidance]")).to_contain_text("有条件支持")
+    expect(page.locator("[data-testid=timeline]")).to_contain_text("出具窗口指导意见")
+    screenshot(page, "review-guidance-answered")
+
+
+def test_an_overdue_case_is_flagged(page, personas):
+    alice, bob = personas["alice"], personas["bob"]
+    late = _submitted(
+        alice,
+        code="2611-320505-04-01-700003",
+        name="东吴逾期审查项目",
+        industry="3670",
+        energy=[{"type": "electricity", "quantity": 30_000_000, "unit": "kWh"}],
+    )
+    today = timezone.localdate()
+    services.case_accept(case=late, by=bob, assign_to=bob, today=today - timedelta(days=45))
+    on_time = _submitted(
+        alice,
+        code="2611-320505-04-01-700004",
+        name="东吴按期审查项目",
+        industry="3670",
+        energy=[{"type": "electricity", "quantity": 30_000_000, "unit": "kWh"}],
+    )
+    services.deadline_reminders_send(today=today)
+
+    login(page, "bob")
+    page.goto(f"{page.base_url}/review/")
+    late_row = page.locator(f"tr[data-case='{late.pk}']")
+    expect(late_row.locator("[data-testid=overdue]")).to_contain_text("已逾期")
+    expect(late_row).to_contain_text("逾期标记")
+    expect(page.locator(f"tr[data-case='{on_time.pk}'] [data-testid=overdue]")).to_have_count(0)
+    expect(page.locator("[data-testid=overdue-count]")).to_contain_text("1")
+    screenshot(page, "review-queue-overdue")
+    page.click("[data-testid=overdue-count]")
+    expect(page.locator("[data-testid=queue] tbody tr")).to_have_count(1)
+    late_row.get_by_role("link", name="东吴逾期审查项目").click()
+    expect(page.locator("[data-testid=case-clock] [data-testid=overdue]")).to_be_visible()
+    expect(page.locator("[data-testid=timeline]")).to_contain_text("标记逾期")
+    screenshot(page, "review-case-overdue")
+
+
+def test_the_demo_queue_shows_every_state_with_its_clock(page, personas):
+    from review import demo
+
+    demo.seed(personas)
+    login(page, "bob")
+    page.goto(f"{page.base_url}/review/")
+    counts = page.locator("[data-testid=state-counts]")
+    for label in ("已提交待受理", "审查中", "退回补正", "待国家窗口指导", "审查通过", "缓批"):
+        expect(counts).to_contain_text(label)
+    expect(page.locator("[data-testid=queue] tbody tr")).to_have_count(7)
+    expect(page.locator("[data-testid=queue] [data-testid=overdue]")).to_have_count(1)
+    expect(page.locator("[data-testid=queue] [data-testid=paused]")).to_have_count(3)
+    screenshot(page, "review-queue-demo")
+    page.select_option("#id_state", "awaiting_guidance")
+    page.click("form.filters button[type=submit]")
+    expect(page.locator("[data-testid=queue] tbody tr")).to_have_count(1)
+    expect(page.locator("[data-testid=queue]")).to_contain_text("长江化工有机化学原料一体化项目")

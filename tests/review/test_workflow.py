@@ -1,0 +1,220 @@
+"""The allowed moves as data (review/workflow.py): pure Python, no database."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from review import workflow
+from review.workflow import Action, Party, State, TransitionNotAllowed
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_workflow_module_imports_no_django():
+    tree = ast.parse((ROOT / "review" / "workflow.py").read_text(encoding="utf-8"))
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {
+        (node.module or "").split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+    }
+    assert "django" not in imported
+
+
+def test_states_match_the_model_choices():
+    from review.models import CaseState
+
+    assert {s.value for s in State} == set(CaseState.values)
+    assert {State(k): v for k, v in CaseState.choices} == dict(workflow.STATE_LABELS)
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "target"),
+    [
+        (None, Action.OPEN, State.SUBMITTED),
+        (State.SUBMITTED, Action.ACCEPT, State.ACCEPTED),
+        (State.SUBMITTED, Action.RETURN_FOR_CORRECTION, State.RETURNED),
+        (State.SUBMITTED, Action.NOT_ACCEPT, State.NOT_ACCEPTED),
+        (State.RETURNED, Action.RESUBMIT, State.SUBMITTED),
+        (State.ACCEPTED, Action.ASSIGN, State.UNDER_REVIEW),
+        (State.ACCEPTED, Action.CLAIM, State.UNDER_REVIEW),
+        (State.UNDER_REVIEW, Action.REASSIGN, State.UNDER_REVIEW),
+        (State.UNDER_REVIEW, Action.RECORD_EVALUATION, State.UNDER_REVIEW),
+        (State.UNDER_REVIEW, Action.REQUEST_GUIDANCE, State.AWAITING_GUIDANCE),
+        (State.AWAITING_GUIDANCE, Action.ANSWER_GUIDANCE, State.UNDER_REVIEW),
+        (State.UNDER_REVIEW, Action.APPROVE, State.APPROVED),
+        (State.UNDER_REVIEW, Action.REJECT, State.REJECTED),
+        (State.UNDER_REVIEW, Action.DEFER, State.DEFERRED),
+        (State.DEFERRED, Action.RESUBMIT, State.UNDER_REVIEW),
+        (State.APPROVED, Action.REQUEST_CHANGE, State.CHANGE_REQUESTED),
+        (State.CHANGE_REQUESTED, Action.CLAIM, State.UNDER_REVIEW),
+        (State.APPROVED, Action.EXPIRE, State.EXPIRED),
+    ],
+)
+def test_allowed_moves_reach_their_target(state, action, target):
+    assert workflow.check_transition(state, action).target == target
+
+
+@pytest.mark.parametrize(
+    ("state", "action"),
+    [
+        (State.SUBMITTED, Action.APPROVE),  # no decision before acceptance
+        (State.ACCEPTED, Action.APPROVE),  # nor before someone handles it
+        (State.AWAITING_GUIDANCE, Action.APPROVE),  # nor while guidance is pending
+        (State.APPROVED, Action.APPROVE),  # the second of two concurrent decisions
+        (State.REJECTED, Action.RESUBMIT),
+        (State.NOT_ACCEPTED, Action.ACCEPT),
+        (State.EXPIRED, Action.REQUEST_CHANGE),
+        (State.UNDER_REVIEW, Action.ANSWER_GUIDANCE),
+        (State.SUBMITTED, "no_such_action"),
+    ],
+)
+def test_other_moves_raise_transition_not_allowed(state, action):
+    with pytest.raises(TransitionNotAllowed) as info:
+        workflow.check_transition(state, action)
+    assert "不能执行" in info.value.message
+
+
+def test_every_state_is_reachable_from_open():
+    reached = {State.SUBMITTED}
+    frontier = [State.SUBMITTED]
+    while frontier:
+        state = frontier.pop()
+        for move in workflow.moves_from(state):
+            if move.target not in reached:
+                reached.add(move.target)
+                frontier.append(move.target)
+    assert reached == set(State)
+
+
+def test_closed_states_have_no_way_out_and_approved_only_change_or_expiry():
+    for state in workflow.CLOSED:
+        assert workflow.moves_from(state) == ()
+    targets = {m.target for m in workflow.moves_from(State.APPROVED)}
+    assert targets == {State.CHANGE_REQUESTED, State.EXPIRED, State.APPROVED}
+
+
+def test_decisions_are_the_reviewers_and_guidance_the_national_reviewers():
+    assert {Action.APPROVE, Action.REJECT, Action.DEFER} == workflow.DECISIONS
+    for move in workflow.MOVES:
+        if move.decision:
+            assert move.party == Party.REVIEWER
+    assert workflow.check_transition(State.AWAITING_GUIDANCE, Action.ANSWER_GUIDANCE).party == (
+        Party.NATIONAL
+    )
+    assert workflow.check_transition(State.RETURNED, Action.RESUBMIT).party == Party.APPLICANT
+
+
+def test_waiting_states_pause_the_clock_and_phases_follow_states():
+    assert workflow.check_transition(State.SUBMITTED, Action.RETURN_FOR_CORRECTION).clock == (
+        workflow.Clock.PAUSE
+    )
+    assert workflow.check_transition(State.UNDER_REVIEW, Action.DEFER).clock == (
+        workflow.Clock.PAUSE
+    )
+    assert workflow.phase_of(State.SUBMITTED) == "intake"
+    assert workflow.phase_of(State.UNDER_REVIEW) == "decision"
+    for state in (State.RETURNED, State.AWAITING_GUIDANCE, State.DEFERRED):
+        assert workflow.phase_of(state) == "paused"
+    for state in (State.APPROVED, State.REJECTED, State.NOT_ACCEPTED, State.EXPIRED):
+        assert workflow.phase_of(state) == ""
+
+
+def _errors(action, **overrides):
+    kwargs = {
+        "reason": "符合要求",
+        "justification": "",
+        "recommendation": "approve",
+        "finding_codes": ["TIER_PROVINCIAL"],
+        "route": "standard",
+        "guidance_outcome": "",
+    }
+    kwargs.update(overrides)
+    return workflow.decision_errors(action, **kwargs)
+
+
+def test_a_decision_agreeing_with_the_recommendation_and_reasoned_has_no_errors():
+    assert _errors(Action.APPROVE) == {}
+
+
+def test_every_decision_needs_a_written_reason():
+    assert "reason" in _errors(Action.APPROVE, reason="  ")
+    assert "reason" in _errors(Action.DEFER, reason="", deferral_lift="补充替代方案")
+
+
+def test_a_decision_differing_from_the_recommendation_needs_a_justification():
+    errors = _errors(Action.APPROVE, recommendation="reject")
+    assert "justification" in errors
+    assert _errors(Action.APPROVE, recommendation="reject", justification="已整改") == {}
+
+
+def test_a_rejection_cites_findings_that_exist_in_the_assessment():
+    base = {"recommendation": "reject", "finding_codes": ["EFFICIENCY_BELOW_BASELINE"]}
+    assert "cited_findings" in _errors(Action.REJECT, **base)
+    errors = _errors(Action.REJECT, cited_findings=["SUBSTITUTION_SHORTFALL"], **base)
+    assert "SUBSTITUTION_SHORTFALL" in errors["cited_findings"][0]
+    assert _errors(Action.REJECT, cited_findings=["EFFICIENCY_BELOW_BASELINE"], **base) == {}
+
+
+def test_a_deferral_states_what_lifts_it():
+    assert "deferral_lift" in _errors(Action.DEFER, recommendation="defer")
+    assert _errors(Action.DEFER, recommendation="defer", deferral_lift="落实替代") == {}
+
+
+def test_window_guidance_cases_need_the_guidance_before_any_decision():
+    wg = {
+        "route": "national_window_guidance",
+        "recommendation": "defer",
+        "finding_codes": ["NATIONAL_WINDOW_GUIDANCE"],
+    }
+    for action in (Action.APPROVE, Action.REJECT, Action.DEFER):
+        errors = _errors(action, cited_findings=["NATIONAL_WINDOW_GUIDANCE"], **wg)
+        assert any("窗口指导" in m for m in errors["__all__"])
+    # supported: the pending-guidance deferral becomes an approval, no justification needed
+    assert _errors(Action.APPROVE, guidance_outcome="supported", **wg) == {}
+    # not supported: no approval at all
+    errors = _errors(Action.APPROVE, guidance_outcome="not_supported", justification="x", **wg)
+    assert any("不支持" in m for m in errors["__all__"])
+
+
+def test_effective_recommendation_keeps_other_deferrals():
+    codes = ["NATIONAL_WINDOW_GUIDANCE", "SUBSTITUTION_SHORTFALL"]
+    assert (
+        workflow.effective_recommendation(
+            recommendation="defer", finding_codes=codes, guidance_outcome="supported"
+        )
+        == "defer"
+    )
+    assert (
+        workflow.effective_recommendation(
+            recommendation="defer",
+            finding_codes=["NATIONAL_WINDOW_GUIDANCE"],
+            guidance_outcome="not_supported",
+        )
+        == "reject"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "old_type", "new_type", "needs_review"),
+    [
+        (10000, 10999, "raw_coal", "raw_coal", False),
+        (10000, 11000, "raw_coal", "raw_coal", True),  # 10% and more (《办法》)
+        (10000, 9000, "raw_coal", "natural_gas", True),  # main energy type changed
+        (10000, 10500, "", "natural_gas", False),
+    ],
+)
+def test_change_after_approval_needs_review_at_ten_percent_or_new_main_type(
+    old, new, old_type, new_type, needs_review
+):
+    reasons = workflow.change_review_reasons(
+        approved_tce=old, new_tce=new, approved_main_type=old_type, new_main_type=new_type
+    )
+    assert bool(reasons) is needs_review
