@@ -1,3 +1,9 @@
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from rules import api
+
+urlpatterns = [
+    path("assessments/", api.AssessmentCreateApi.as_view(), name="assessment-create"),
+]

@@ -127,3 +127,34 @@ class EnergyBudget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province} {self.year}: {self.budget_tce}"
+
+
+class Reassessment(models.Model):
+    """A stored submission re-assessed against a policy version (`manage.py reassess_projects`).
+
+    Kept beside the submission rather than on it: the submission's own assessment stays frozen.
+    """
+
+    # Indexed by the unique (submission_id, version) constraint, submission_id first.
+    submission_id = models.BigIntegerField("提交记录")
+    version = models.CharField("政策版本", max_length=16)
+    assessment = models.JSONField("评估结果")
+    route = models.CharField("路径", max_length=32)
+    review_level = models.CharField("审查层级", max_length=16)
+    recommendation = models.CharField("系统建议", max_length=16)
+    counted_tce = models.FloatField("计入能耗（吨标准煤）")
+    created_at = models.DateTimeField(auto_now_add=True)
+    assessed_at = models.DateTimeField("评估时间")
+
+    class Meta:
+        ordering = ["submission_id", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission_id", "version"], name="unique_reassessment_version"
+            )
+        ]
+        verbose_name = "重新评估结果"
+        verbose_name_plural = "重新评估结果"
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} @ {self.version}: {self.recommendation}"

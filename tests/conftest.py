@@ -3,11 +3,19 @@
 
 from __future__ import annotations
 
+import importlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import User
 from django.test import Client
 
 from accounts.services import DEMO_PASSWORD, personas_ensure
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture
@@ -69,3 +77,40 @@ def erin_client(erin: User) -> Client:
 @pytest.fixture
 def dana_client(dana: User) -> Client:
     return client_for(dana)
+
+
+# --- Browser fixtures (one Playwright session for the whole run) ---------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"chromium not found at {CHROMIUM}", pytrace=False)
+        pytest.skip("Debian chromium is not installed")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by test bodies
+    # stay synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def policy_versions_loaded(transactional_db: None) -> None:
+    """Transactional tests flush tables, data migrations included: reload the policy versions."""
+    seed = importlib.import_module("rules.migrations.0002_seed_policy_versions")
+    seed.load(django_apps, None)
+
+
+@pytest.fixture
+def page(browser, live_server, policy_versions_loaded) -> Iterator[object]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
