@@ -29,7 +29,9 @@ from .models import Attachment, Project, ProjectStatus, SubstitutionSource
 NATIONAL_ROUTE = "national_window_guidance"
 # Case states in which the applicant is expected to change the facts and submit again to the
 # same case (补正, 缓批) ...
-RESUBMITTABLE_CASE_STATES = frozenset({CaseState.RETURNED, CaseState.DEFERRED})
+# An APPROVED case takes a new submission as a change application (变更, 《办法》): the review
+# app decides whether the change needs a new review.
+RESUBMITTABLE_CASE_STATES = frozenset({CaseState.RETURNED, CaseState.DEFERRED, CaseState.APPROVED})
 # ... and closed cases after which the project may be revised and applied for anew (a new case).
 REAPPLY_CASE_STATES = CLOSED
 
@@ -86,14 +88,15 @@ def latest_case(project: Project) -> ReviewCase | None:
 
 
 def project_is_editable(project: Project) -> bool:
-    """Draft, correction round (补正), a deferred case waiting for new facts (缓批), or a closed
-    case (不予受理, 不予通过, 已失效) after which the applicant may apply again."""
+    """Draft, correction round (补正), a deferred case waiting for new facts (缓批), an approved
+    project whose facts change (变更申请), or a closed case (不予受理, 不予通过, 已失效) after
+    which the applicant may apply again."""
     if project.status in (ProjectStatus.DRAFT, ProjectStatus.CORRECTION):
         return True
     if project.status == ProjectStatus.SUBMITTED:
         case = latest_case(project)
         return case is not None and (
-            case.state == CaseState.DEFERRED or case.state in REAPPLY_CASE_STATES
+            case.state in RESUBMITTABLE_CASE_STATES or case.state in REAPPLY_CASE_STATES
         )
     return False
 

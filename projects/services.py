@@ -430,7 +430,11 @@ def project_submit(*, project: Project, by: Any, today: date | None = None) -> S
     full.draft_assessment = submission.assessment
     full.save(update_fields=["status", "correction_items", "draft_assessment", "updated_at"])
     if resuming:
-        _case_services().case_resubmit(case=case, submission=submission, by=by)
+        try:
+            _case_services().case_resubmit(case=case, submission=submission, by=by)
+        except ValidationError as exc:
+            # e.g. a change application that needs no new review: nothing is kept.
+            raise ProjectInvalid(exc.message_dict) from exc
     elif full.status == ProjectStatus.SUBMITTED:
         _case_services().case_open(submission=submission, by=by)
     return submission
