@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from projects.models import ConstructionType
+from rules.engine.examples import CONTRACT_EXAMPLE_INPUT
 from rules.models import Disposal, InventoryStatus
 
 
@@ -152,25 +153,8 @@ class ErrorsSerializer(serializers.Serializer):
 # The contract's example
 # ---------------------------------------------------------------------------------------------
 
-EXAMPLE_INPUT: dict[str, Any] = {
-    "project_code": "2611-320500-04-01-381276",
-    "name": "某水泥熟料生产线技改项目",
-    "region": "320505",
-    "industry": "3011",
-    "construction_type": "new",
-    "national_major_project": False,
-    "submitted_on": "2026-11-20",
-    "energy": [
-        {"type": "raw_coal", "quantity": 150000, "unit": "t"},
-        {"type": "electricity", "quantity": 9.5e7, "unit": "kWh"},
-        {"type": "natural_gas", "quantity": 120, "unit": "wan_m3"},
-    ],
-    "baseline_energy": [],
-    "renewable_electricity_kwh": 0,
-    "feedstock_tce": 0,
-    "products": [{"product": "cement_clinker", "annual_output": 1500000, "unit_energy": 100.0}],
-    "substitution_sources": [{"description": "关停2条2500t/d熟料线", "saved_tce": 40000}],
-}
+# The request example is the engine's copy of the contract input, kept in one place.
+EXAMPLE_INPUT: dict[str, Any] = CONTRACT_EXAMPLE_INPUT
 
 EXAMPLE_OUTPUT: dict[str, Any] = {
     "policy_version": "2023",
