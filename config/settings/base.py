@@ -178,6 +178,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "review.tasks.send_deadline_reminders_task",
         "schedule": crontab(hour=8, minute=0),
     },
+    "requeue-stale-opinions": {
+        "task": "review.tasks.opinion_requeue_stale_task",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # --- Email --------------------------------------------------------------------------------------
@@ -191,7 +195,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "energyreview@localhos
 # --- Service --------------------------------------------------------------------------------------
 # Public base URL printed in the QR code of issued opinions.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
-# PAdES signing certificate of the issuing authority (PKCS#12). Empty: opinions are not signed.
+# PAdES signing certificate of the issuing authority (PKCS#12). Empty: a self-signed demo
+# certificate is created under MEDIA_ROOT/keys/ on first use (manage.py make_signing_cert).
 SIGNING_PKCS12_PATH = os.environ.get("SIGNING_PKCS12_PATH", "")
 SIGNING_PKCS12_PASSWORD = os.environ.get("SIGNING_PKCS12_PASSWORD", "")
 SESSION_COOKIE_AGE = int(timedelta(hours=8).total_seconds())
@@ -201,4 +206,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -16,6 +16,11 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("dev-", "django-insecure")):
         "SECRET_KEY must be set to a random value of at least 50 characters in production."
     )
 
+# Production signs with the authority's real certificate, never with a generated demo one.
+SIGNING_PKCS12_PATH = os.environ.get("SIGNING_PKCS12_PATH", "")
+if not SIGNING_PKCS12_PATH:
+    raise ImproperlyConfigured("SIGNING_PKCS12_PATH must name the authority's PKCS#12 certificate.")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True

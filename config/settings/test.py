@@ -15,7 +15,7 @@ CELERY_WORKER_TESTS = bool(os.environ.get("CELERY_WORKER_TESTS"))
 CELERY_TASK_ALWAYS_EAGER = not CELERY_WORKER_TESTS
 CELERY_BROKER_URL = os.environ.get("REDIS_URL") or "memory://"
 CELERY_RESULT_BACKEND = os.environ.get("REDIS_URL") or None
-MEDIA_ROOT = tempfile.mkdtemp(prefix="energyreview-test-media-")
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="energyreview-test-media-")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -45,10 +45,24 @@ def test_production_passes_check_deploy_without_warnings():
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "SECRET_KEY": secrets.token_urlsafe(60),
             "ALLOWED_HOSTS": "review.example.cn",
+            "SIGNING_PKCS12_PATH": "/etc/energyreview/authority.p12",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_sign_with_a_demo_certificate():
+    result = _manage(
+        "check",
+        env={
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "SIGNING_PKCS12_PATH": "",
+        },
+    )
+    assert result.returncode != 0
+    assert "SIGNING_PKCS12_PATH" in result.stderr
 
 
 def test_database_connections_are_persistent_and_language_is_chinese_first():

@@ -64,6 +64,10 @@ def celery_worker_process(django_db_setup: None, django_db_blocker) -> Iterator[
         f"postgresql://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    # The worker stores files where the tests look for them.
+    from django.conf import settings
+
+    env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
     log = open(ROOT / "var" / "celery-integration.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [

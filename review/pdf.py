@@ -1,0 +1,171 @@
+"""PDF bytes: WeasyPrint rendering (HTML string -> PDF) and the PAdES signature (pyHanko).
+
+This is the only module that imports WeasyPrint. Both functions are pure byte transformations:
+they read no models and write nothing; `review.documents` decides what to render and where the
+result goes. Heavy objects (WeasyPrint's font configuration, the loaded signing key) are kept per
+process, so a warm worker pays for them once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import functools
+import io
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class SigningKeyError(RuntimeError):
+    """The signing certificate file is missing, unreadable or has the wrong password."""
+
+
+@functools.cache
+def _font_config() -> Any:
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def render(html: str, *, base_url: str | None = None) -> bytes:
+    """Render an HTML document (with its print stylesheet inline) to PDF bytes.
+
+    Fonts come from fontconfig (the CJK fonts of Debian's fonts-noto-cjk) and are embedded as
+    subsets, WeasyPrint's default. Raises whatever WeasyPrint raises; writes nothing.
+    """
+    import weasyprint
+
+    document = weasyprint.HTML(string=html, base_url=base_url or str(Path.cwd()))
+    return document.write_pdf(font_config=_font_config())
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureInfo:
+    """What a PDF reader shows in the signature panel."""
+
+    name: str
+    reason: str
+    location: str
+    contact_info: str = ""
+
+
+@functools.cache
+def _signer_class() -> type:
+    from cryptography.hazmat.primitives.asymmetric.ec import ECDSA
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+    from pyhanko.sign.signers import SimpleSigner
+
+    class CachedKeySigner(SimpleSigner):
+        """SimpleSigner holding its parsed private key instead of re-parsing it per signature.
+
+        pyHanko reloads the key from DER for each raw signature, and loading an RSA key checks
+        it (tens of milliseconds); a warm worker should pay that once.
+        """
+
+        pyca_key: Any = None
+        bytes_reserved: int | None = None
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+            if self.pyca_key is None or mechanism not in ("rsassa_pkcs1v15", "ecdsa"):
+                return super().sign_raw(data, digest_algorithm)
+            hash_algo = get_pyca_cryptography_hash(digest_algorithm)
+            if mechanism == "ecdsa":
+                return self.pyca_key.sign(data, signature_algorithm=ECDSA(hash_algo))
+            return self.pyca_key.sign(data, PKCS1v15(), hash_algo)
+
+    return CachedKeySigner
+
+
+@functools.lru_cache(maxsize=4)
+def _signer(path: str, mtime_ns: int, password: str) -> Any:
+    """The pyHanko signer for a PKCS#12 file, cached per file version (path + mtime)."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from pyhanko.sign.signers import SimpleSigner
+
+    passphrase = password.encode() if password else None
+    try:
+        blob = Path(path).read_bytes()
+        loaded = SimpleSigner.load_pkcs12_data(blob, other_certs=set(), passphrase=passphrase)
+        pyca_key, _, _ = pkcs12.load_key_and_certificates(blob, passphrase)
+    except (OSError, ValueError) as exc:
+        raise SigningKeyError(f"无法读取签名证书 {path}：{exc}") from exc
+    except Exception as exc:  # pyHanko wraps PKCS#12 errors in its own types
+        raise SigningKeyError(f"无法读取签名证书 {path}（文件或密码有误）：{exc}") from exc
+    signer = _signer_class()(
+        signing_cert=loaded.signing_cert,
+        signing_key=loaded.signing_key,
+        cert_registry=loaded.cert_registry,
+    )
+    signer.pyca_key = pyca_key
+    # Room for the CMS blob, known up front: spares pyHanko a dry-run signature per document.
+    certificates = [loaded.signing_cert, *loaded.cert_registry]
+    signer.bytes_reserved = 2 * (2048 + sum(len(c.dump()) for c in certificates))
+    return signer
+
+
+def sign(
+    pdf: bytes, *, pkcs12_path: str | os.PathLike[str], password: str, info: SignatureInfo
+) -> bytes:
+    """Add a PAdES baseline (B-B) signature to `pdf` as an incremental update.
+
+    The signature covers the whole rendered file (/ByteRange), so any later change to the bytes
+    breaks it; PDF readers list it in their signature panel. Raises SigningKeyError when the
+    certificate cannot be loaded.
+    """
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    path = os.fspath(pkcs12_path)
+    try:
+        mtime_ns = os.stat(path).st_mtime_ns
+    except OSError as exc:
+        raise SigningKeyError(f"签名证书不存在：{path}") from exc
+    signer = _signer(path, mtime_ns, password)
+    meta = signers.PdfSignatureMetadata(
+        field_name="AuthoritySignature",
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        name=info.name,
+        reason=info.reason,
+        location=info.location,
+        contact_info=info.contact_info or None,
+    )
+
+    def run() -> bytes:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        out = signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=signer.bytes_reserved)
+        return out.getvalue()
+
+    return _outside_event_loop(run)
+
+
+def _outside_event_loop(fn: Callable[[], bytes]) -> bytes:
+    """pyHanko's synchronous API calls asyncio.run(), which refuses to run in a thread that
+    already has a running loop (an async server, Playwright's sync API): use a helper thread
+    there."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
+
+
+WARM_UP_HTML = """<!DOCTYPE html><html lang="zh-CN"><body>
+<p style="font-family: 'Noto Serif CJK SC'">节能审查 <b>预热</b></p>
+<p style="font-family: 'Noto Sans CJK SC'; font-weight: 700">第 1 页 共 1 页</p></body></html>"""
+
+
+def warm_up(*, pkcs12_path: str | os.PathLike[str] | None = None, password: str = "") -> None:
+    """Pay the per-process costs once (imports, fontconfig, font files, key parsing).
+
+    Called when a worker process starts, so the first document costs what the hundredth does.
+    """
+    data = render(WARM_UP_HTML)
+    if pkcs12_path is not None:
+        sign(data, pkcs12_path=pkcs12_path, password=password, info=SignatureInfo("", "", ""))
