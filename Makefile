@@ -28,7 +28,9 @@ test-system-deps:
 	@bash scripts/install_system_deps.sh --test
 
 messages: $(STAMP)
-	@DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py compilemessages -v0 --ignore=.venv
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py compilemessages -v0 --ignore=.venv; \
+	else echo "no translation catalogues under locale/"; fi
 
 demo: install
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py migrate --noinput -v1
