@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 APPLICANT = "applicant"
 REVIEWER = "reviewer"
 NATIONAL_REVIEWER = "national_reviewer"
 ADMIN = "admin"
 ALL_ROLES = (APPLICANT, REVIEWER, NATIONAL_REVIEWER, ADMIN)
 ROLE_LABELS = {
-    APPLICANT: "建设单位",
-    REVIEWER: "审查人员",
-    NATIONAL_REVIEWER: "国家窗口指导",
-    ADMIN: "管理员",
+    APPLICANT: _("建设单位"),
+    REVIEWER: _("审查人员"),
+    NATIONAL_REVIEWER: _("国家窗口指导"),
+    ADMIN: _("管理员"),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_project_code, validate_uscc
 
@@ -31,16 +32,16 @@ class Organization(models.Model):
 
 
 class ConstructionType(models.TextChoices):
-    NEW = "new", "新建"
-    EXPANSION = "expansion", "扩建"
-    RENOVATION = "renovation", "改建"
+    NEW = "new", _("新建")
+    EXPANSION = "expansion", _("扩建")
+    RENOVATION = "renovation", _("改建")
 
 
 class ProjectStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已提交"
-    CORRECTION = "correction", "待补正"
-    EXEMPT = "exempt", "无需单独审查（已确认）"
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    CORRECTION = "correction", _("待补正")
+    EXEMPT = "exempt", _("无需单独审查（已确认）")
 
 
 class Project(models.Model):
@@ -102,8 +103,8 @@ class EnergyLine(models.Model):
     """One energy type the project uses per year; `baseline` lines describe a renovated site."""
 
     class Kind(models.TextChoices):
-        ENERGY = "energy", "项目用能"
-        BASELINE = "baseline", "改建前用能"
+        ENERGY = "energy", _("项目用能")
+        BASELINE = "baseline", _("改建前用能")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="energy_lines")
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.ENERGY)
@@ -162,9 +163,9 @@ class Attachment(models.Model):
     """A PDF the applicant uploads (节能报告 and others). Served only through a permission check."""
 
     class Kind(models.TextChoices):
-        ENERGY_REPORT = "energy_report", "节能报告"
-        CORRECTION = "correction", "补正材料"
-        OTHER = "other", "其他材料"
+        ENERGY_REPORT = "energy_report", _("节能报告")
+        CORRECTION = "correction", _("补正材料")
+        OTHER = "other", _("其他材料")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField("类别", max_length=16, choices=Kind.choices, default=Kind.ENERGY_REPORT)

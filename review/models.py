@@ -6,20 +6,21 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CaseState(models.TextChoices):
-    SUBMITTED = "submitted", "已提交待受理"
-    RETURNED = "returned", "退回补正"
-    NOT_ACCEPTED = "not_accepted", "不予受理"
-    ACCEPTED = "accepted", "已受理"
-    UNDER_REVIEW = "under_review", "审查中"
-    AWAITING_GUIDANCE = "awaiting_guidance", "待国家窗口指导"
-    APPROVED = "approved", "审查通过"
-    REJECTED = "rejected", "不予通过"
-    DEFERRED = "deferred", "缓批"
-    CHANGE_REQUESTED = "change_requested", "变更申请"
-    EXPIRED = "expired", "已失效"
+    SUBMITTED = "submitted", _("已提交待受理")
+    RETURNED = "returned", _("退回补正")
+    NOT_ACCEPTED = "not_accepted", _("不予受理")
+    ACCEPTED = "accepted", _("已受理")
+    UNDER_REVIEW = "under_review", _("审查中")
+    AWAITING_GUIDANCE = "awaiting_guidance", _("待国家窗口指导")
+    APPROVED = "approved", _("审查通过")
+    REJECTED = "rejected", _("不予通过")
+    DEFERRED = "deferred", _("缓批")
+    CHANGE_REQUESTED = "change_requested", _("变更申请")
+    EXPIRED = "expired", _("已失效")
 
 
 class ReviewCase(models.Model):
@@ -163,9 +164,9 @@ class Notice(models.Model):
 
 
 class DocumentKind(models.TextChoices):
-    APPROVAL = "approval", "节能审查意见"
-    REJECTION = "rejection", "不予通过通知"
-    DEFERRAL = "deferral", "缓批通知"
+    APPROVAL = "approval", _("节能审查意见")
+    REJECTION = "rejection", _("不予通过通知")
+    DEFERRAL = "deferral", _("缓批通知")
 
 
 class DocumentNumberCounter(models.Model):
@@ -188,9 +189,9 @@ class Opinion(models.Model):
     """An issued decision document; re-rendering adds a version and keeps the old ones."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "生成中"
-        READY = "ready", "已生成"
-        FAILED = "failed", "生成失败"
+        PENDING = "pending", _("生成中")
+        READY = "ready", _("已生成")
+        FAILED = "failed", _("生成失败")
 
     case = models.ForeignKey(ReviewCase, on_delete=models.PROTECT, related_name="opinions")
     kind = models.CharField("文书类型", max_length=12, choices=DocumentKind.choices)

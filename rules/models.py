@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
@@ -35,15 +36,15 @@ class PolicyVersion(models.Model):
 
 
 class InventoryStatus(models.TextChoices):
-    IN_CONSTRUCTION = "in_construction", "在建"
-    PLANNED = "planned", "拟建"
-    EXISTING = "existing", "存量"
+    IN_CONSTRUCTION = "in_construction", _("在建")
+    PLANNED = "planned", _("拟建")
+    EXISTING = "existing", _("存量")
 
 
 class Disposal(models.TextChoices):
-    CONTINUE = "continue", "继续建设"
-    RECTIFY = "rectify", "整改"
-    STOP = "stop", "停建/淘汰"
+    CONTINUE = "continue", _("继续建设")
+    RECTIFY = "rectify", _("整改")
+    STOP = "stop", _("停建/淘汰")
 
 
 class TwoHighEntry(models.Model):
@@ -71,9 +72,9 @@ class TwoHighEntry(models.Model):
 
 
 class WarningLevel(models.TextChoices):
-    GREEN = "green", "绿色"
-    YELLOW = "yellow", "黄色"
-    RED = "red", "红色"
+    GREEN = "green", _("绿色")
+    YELLOW = "yellow", _("黄色")
+    RED = "red", _("红色")
 
 
 class RegionStatus(models.Model):
