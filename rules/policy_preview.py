@@ -27,8 +27,6 @@ from rules.models import PolicyVersion
 from rules.selectors import OPEN_STATES
 from rules.services import assessment_run, policy_version_to_engine, policy_versions_published
 
-# Electricity at 当量值 (GB/T 2589-2020): the equal-value coefficient can never be lower.
-ELECTRICITY_EQUIVALENT_KGCE_PER_KWH = 0.1229
 MEASURES_EDITIONS = ("2016", "2023")
 COMPARED = ("route", "review_level", "recommendation")
 
@@ -100,7 +98,9 @@ def _validate(data: Mapping[str, Any]) -> dict[str, list[str]]:
         add("two_high_window_guidance_tce", _("不适用双控方案规则时不设窗口指导门槛。"))
 
     equal_value = data.get("equal_value_kgce_per_kwh")
-    if equal_value is None or not ELECTRICITY_EQUIVALENT_KGCE_PER_KWH <= equal_value < 1:
+    # Electricity at 当量值 (GB/T 2589-2020, coefficient table): equal value is never lower.
+    equivalent = round(engine.load_reference().electricity_tce_per_kwh * 1000, 6)
+    if equal_value is None or not equivalent <= equal_value < 1:
         add(
             "equal_value_kgce_per_kwh",
             _("电力等价值须不低于当量值0.1229且小于1千克标准煤/千瓦时（GB/T 2589-2020）。"),
