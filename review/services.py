@@ -233,6 +233,15 @@ def _notify(users: Iterable[Any], *, case: ReviewCase | None, message: str) -> N
     Notice.objects.bulk_create(notices)
 
 
+def _notify_handlers(case: ReviewCase, *, message: str) -> None:
+    """Notify the case's assignee, or every reviewer of its province while unassigned."""
+    _notify(
+        [case.assignee] if case.assignee else _reviewers_of(case.province),
+        case=case,
+        message=message,
+    )
+
+
 def _applicants_of(case: ReviewCase) -> list[Any]:
     user_model = get_user_model()
     return list(
@@ -487,8 +496,7 @@ def case_resubmit(
         data={"submission": submission.number, "previous_submission": previous},
     )
     _auto_route(locked, today=today)
-    recipients = [locked.assignee] if locked.assignee else _reviewers_of(locked.province)
-    _notify(recipients, case=locked, message=f"{_case_title(locked)}：申请人已重新提交材料。")
+    _notify_handlers(locked, message=f"{_case_title(locked)}：申请人已重新提交材料。")
     return locked
 
 
@@ -700,8 +708,7 @@ def case_answer_guidance(
     _finish(
         case=locked, move=move, by=by, today=today, reason=notes.strip(), data={"outcome": outcome}
     )
-    recipients = [locked.assignee] if locked.assignee else _reviewers_of(locked.province)
-    _notify(recipients, case=locked, message=f"{_case_title(locked)}：国家窗口指导意见已出具。")
+    _notify_handlers(locked, message=f"{_case_title(locked)}：国家窗口指导意见已出具。")
     return locked
 
 
@@ -948,8 +955,7 @@ def case_request_change(
         reason=f"{text}。{reason.strip()}".strip(),
         data={"submission": submission.number, "previous_submission": previous, "why": reasons},
     )
-    recipients = [locked.assignee] if locked.assignee else _reviewers_of(locked.province)
-    _notify(recipients, case=locked, message=f"{_case_title(locked)}：申请变更，需重新审查。")
+    _notify_handlers(locked, message=f"{_case_title(locked)}：申请变更，需重新审查。")
     return locked
 
 

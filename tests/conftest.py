@@ -11,11 +11,22 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import translation
 
 from accounts.services import DEMO_PASSWORD, personas_ensure
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+
+@pytest.fixture(autouse=True)
+def _chinese_first() -> Iterator[None]:
+    """Each test starts in the default language: a request in English must not leak into the
+    next test through the thread's active translation."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
