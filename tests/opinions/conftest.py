@@ -17,27 +17,20 @@ from django.utils import timezone
 
 from projects.models import Organization, Project, Submission
 from review.models import CaseState, Opinion, ReviewCase
+from rules.engine.examples import example_payload
 
 # A cement clinker line in Suzhou (320505), assessed by the real engine.
-BASE_FACTS: dict[str, Any] = {
-    "project_code": "2611-320500-04-01-381276",
-    "name": "苏州东吴水泥熟料生产线技改项目",
-    "region": "320505",
-    "industry": "3011",
-    "construction_type": "new",
-    "national_major_project": False,
-    "submitted_on": "2026-03-20",
-    "energy": [
+BASE_FACTS: dict[str, Any] = example_payload(
+    name="苏州东吴水泥熟料生产线技改项目",
+    submitted_on="2026-03-20",
+    energy=[
         {"type": "raw_coal", "quantity": 30000, "unit": "t"},
         {"type": "electricity", "quantity": 2.0e7, "unit": "kWh"},
         {"type": "natural_gas", "quantity": 50, "unit": "wan_m3"},
     ],
-    "baseline_energy": [],
-    "renewable_electricity_kwh": 0,
-    "feedstock_tce": 0,
-    "products": [{"product": "cement_clinker", "annual_output": 600000, "unit_energy": 100.0}],
-    "substitution_sources": [{"description": "关停1条2500t/d熟料线", "saved_tce": 25000}],
-}
+    products=[{"product": "cement_clinker", "annual_output": 600000, "unit_energy": 100.0}],
+    substitution_sources=[{"description": "关停1条2500t/d熟料线", "saved_tce": 25000}],
+)
 
 SCENARIOS: dict[str, dict[str, Any]] = {
     # two-high, below 50,000 tce, at benchmark: local strict management, approve
