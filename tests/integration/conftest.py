@@ -50,25 +50,25 @@ def _services_present() -> None:
         _unavailable("the integration layer needs CELERY_WORKER_TESTS=1")
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup: None, django_db_blocker) -> Iterator[subprocess.Popen]:
-    """A real `celery worker` subprocess on the test database, stopped after the session."""
-    redis_url = os.environ.get("REDIS_URL", "")
-    if connection.vendor != "postgresql" or not redis_url:
-        yield None  # the autouse fixture reports the missing service
-        return
-    with django_db_blocker.unblock():
-        db = connection.settings_dict
+def worker_env(db: dict, **extra: str) -> dict[str, str]:
+    """The environment of a worker subprocess: the test database and media, plus `extra`."""
+    from django.conf import settings
+
     env = dict(os.environ)
     env["DATABASE_URL"] = (
         f"postgresql://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     # The worker stores files where the tests look for them.
-    from django.conf import settings
-
     env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
-    log = open(ROOT / "var" / "celery-integration.log", "w")  # noqa: SIM115
+    env.update(extra)
+    return env
+
+
+def start_worker(*, name: str, env: dict[str, str], queues: str = "celery") -> subprocess.Popen:
+    """Start `celery worker` (solo pool) as `name` and wait until it answers a ping."""
+    (ROOT / "var").mkdir(exist_ok=True)
+    log = open(ROOT / "var" / f"celery-{name.split('@')[0]}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -83,14 +83,17 @@ def celery_worker_process(django_db_setup: None, django_db_blocker) -> Iterator[
             "solo",
             "--without-gossip",
             "--without-mingle",
+            "-Q",
+            queues,
             "-n",
-            f"integration-{os.getpid()}@%h",
+            name,
         ],
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    proc.log = log  # type: ignore[attr-defined]
     from config.celery import app
 
     deadline = time.monotonic() + 60
@@ -98,18 +101,36 @@ def celery_worker_process(django_db_setup: None, django_db_blocker) -> Iterator[
         if proc.poll() is not None:
             pytest.fail(f"celery worker exited early; see {log.name}")
         try:
-            if app.control.inspect(timeout=1).ping():
-                break
+            if app.control.inspect(destination=[name], timeout=1).ping():
+                return proc
         except Exception:  # noqa: S110 - the broker may still be starting
             pass
         time.sleep(0.5)
-    else:
-        proc.terminate()
-        pytest.fail(f"celery worker did not answer within 60 s; see {log.name}")
-    yield proc
+    proc.kill()
+    pytest.fail(f"celery worker did not answer within 60 s; see {log.name}")
+
+
+def stop_worker(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
-    log.close()
+    proc.log.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def test_database(django_db_setup: None, django_db_blocker) -> dict:
+    with django_db_blocker.unblock():
+        return dict(connection.settings_dict)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(test_database: dict) -> Iterator[subprocess.Popen | None]:
+    """A real `celery worker` subprocess on the test database, stopped after the session."""
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        yield None  # the autouse fixture reports the missing service
+        return
+    proc = start_worker(name=f"integration-{os.getpid()}@localhost", env=worker_env(test_database))
+    yield proc
+    stop_worker(proc)
