@@ -171,7 +171,7 @@ def _sync_sources(project: Project, rows: Sequence[Mapping[str, Any]]) -> list[s
 
 def _apply(project: Project, data: Mapping[str, Any], assessment: engine.Assessment | None) -> None:
     _apply_scalars(project, data)
-    project.draft_assessment = assessment.as_dict("zh") if assessment is not None else None
+    project.draft_assessment = frozen_assessment(assessment) if assessment is not None else None
     project.save()
     if "energy" in data:
         _replace_energy(project, EnergyLine.Kind.ENERGY, data["energy"] or [])
@@ -179,6 +179,16 @@ def _apply(project: Project, data: Mapping[str, Any], assessment: engine.Assessm
         _replace_energy(project, EnergyLine.Kind.BASELINE, data["baseline_energy"] or [])
     if "products" in data:
         _replace_products(project, data["products"] or [])
+
+
+def frozen_assessment(assessment: engine.Assessment) -> dict[str, Any]:
+    """The assessment as stored with a submission: the contract's JSON in Chinese, each finding
+    also carrying `message_en`, so readers in English see it without re-assessing."""
+    frozen = assessment.as_dict("zh")
+    english = assessment.as_dict("en")["findings"]
+    for finding, translated in zip(frozen["findings"], english, strict=True):
+        finding["message_en"] = translated["message"]
+    return frozen
 
 
 def _delete_files(names: Iterable[str]) -> None:
@@ -280,7 +290,7 @@ def project_draft_assessment_refresh(*, project: Project) -> Project:
     """Recompute and store the draft's assessment (None while the draft is incomplete)."""
     fresh = Project.objects.prefetch_related(*selectors.LINE_PREFETCHES).get(pk=project.pk)
     _errors, _facts, assessment = checks.engine_errors(selectors.project_payload(fresh))
-    fresh.draft_assessment = assessment.as_dict("zh") if assessment is not None else None
+    fresh.draft_assessment = frozen_assessment(assessment) if assessment is not None else None
     Project.objects.filter(pk=project.pk).update(
         draft_assessment=fresh.draft_assessment, updated_at=timezone.now()
     )
@@ -413,7 +423,7 @@ def project_submit(*, project: Project, by: Any, today: date | None = None) -> S
         project=full,
         number=number,
         facts=engine.facts_to_payload(facts),
-        assessment=assessment.as_dict("zh"),
+        assessment=frozen_assessment(assessment),
         policy_version=assessment.policy_version,
         details=selectors.project_details(full),
         submitted_by=by,

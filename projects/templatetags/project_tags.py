@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils import translation
 
 from projects import labels
 from projects.models import ConstructionType
@@ -106,3 +107,11 @@ def project_opinions(project: Any) -> list[Any]:
 @register.filter
 def construction_type_label(code: str) -> Any:
     return dict(ConstructionType.choices).get(code, code)
+
+
+@register.filter
+def finding_message(finding: dict[str, Any]) -> str:
+    """A finding's message in the reader's language: frozen assessments keep both."""
+    if translation.get_language() == "en" and finding.get("message_en"):
+        return str(finding["message_en"])
+    return str(finding.get("message", ""))
