@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -32,7 +33,7 @@ def is_valid_uscc(code: str) -> bool:
 def validate_uscc(value: str) -> None:
     if not is_valid_uscc(value):
         raise ValidationError(
-            "统一社会信用代码无效：应为18位（不含I、O、S、V、Z），且校验码符合GB 32100。",
+            _("统一社会信用代码无效：应为18位（不含I、O、S、V、Z），且校验码符合GB 32100。"),
             code="invalid_uscc",
         )
 
@@ -40,7 +41,7 @@ def validate_uscc(value: str) -> None:
 def validate_project_code(value: str) -> None:
     if not PROJECT_CODE_RE.match(value.strip()):
         raise ValidationError(
-            "项目代码格式应为 NNNN-NNNNNN-NN-NN-NNNNNN（如 2611-320500-04-01-381276）。",
+            _("项目代码格式应为 NNNN-NNNNNN-NN-NN-NNNNNN（如 2611-320500-04-01-381276）。"),
             code="invalid_project_code",
         )
 
@@ -56,10 +57,10 @@ def validate_pdf_upload(upload: Any) -> None:
     """
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size is None or upload.size == 0:
-        raise ValidationError("文件为空。", code="empty_file")
+        raise ValidationError(_("文件为空。"), code="empty_file")
     if upload.size > limit:
         raise ValidationError(
-            "文件过大：%(size)s，上限为 %(limit)s。",
+            _("文件过大：%(size)s，上限为 %(limit)s。"),
             code="file_too_large",
             params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
         )
@@ -67,16 +68,18 @@ def validate_pdf_upload(upload: Any) -> None:
     head = upload.read(len(PDF_MAGIC))
     upload.seek(0)
     if head != PDF_MAGIC:
-        raise ValidationError("仅接受PDF文件：文件内容不是PDF。", code="not_pdf")
+        raise ValidationError(_("仅接受PDF文件：文件内容不是PDF。"), code="not_pdf")
     try:
         reader = PdfReader(upload, strict=False)
         if reader.is_encrypted:
-            raise ValidationError("不接受加密的PDF文件，请去除密码后上传。", code="pdf_encrypted")
+            raise ValidationError(
+                _("不接受加密的PDF文件，请去除密码后上传。"), code="pdf_encrypted"
+            )
         if len(reader.pages) == 0:
-            raise ValidationError("PDF文件没有页面。", code="pdf_empty")
+            raise ValidationError(_("PDF文件没有页面。"), code="pdf_empty")
     except ValidationError:
         raise
     except Exception as exc:  # pypdf raises many types for damaged files
-        raise ValidationError("PDF文件已损坏或无法读取。", code="pdf_unreadable") from exc
+        raise ValidationError(_("PDF文件已损坏或无法读取。"), code="pdf_unreadable") from exc
     finally:
         upload.seek(0)
