@@ -33,9 +33,13 @@ def test_a_killed_workers_task_is_redelivered_to_another_worker(test_database):
     result = ping_task.apply_async((token, 8), queue=QUEUE)
     # given: the first worker is running the task, its message unacknowledged (acks_late)
     deadline = time.monotonic() + 30
-    while not _received_by(first, result.id):
-        assert time.monotonic() < deadline, "the first worker never started the task"
-        time.sleep(0.3)
+    try:
+        while not _received_by(first, result.id):
+            assert time.monotonic() < deadline, "the first worker never started the task"
+            time.sleep(0.3)
+    except BaseException:
+        stop_worker(first)  # never leave a worker behind a failed test
+        raise
     # when: it is killed outright, and another worker comes up after the visibility timeout
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
