@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "simple_history",
     "accounts",
+    "authorities",
     "rules",
     "projects",
     "review",
