@@ -43,11 +43,14 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "simple_history",
+    "axes",
     "accounts",
     "authorities",
     "rules",
     "projects",
     "review",
+    "supervision",
+    "scale",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -101,6 +106,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes counts failed logins per username and client address and refuses the account from
+# that address for AXES_COOLOFF_TIME after AXES_FAILURE_LIMIT failures, even with the right
+# password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -142,7 +160,14 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # Rates are read from the settings API_THROTTLE_USER / API_THROTTLE_ANON (config/throttles.py).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "config.throttles.UserRateThrottle",
+        "config.throttles.AnonRateThrottle",
+    ],
 }
+API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "600/minute")
+API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "60/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "EnergyReview API · 固定资产投资项目节能审查",
     "DESCRIPTION": "Assessment, applicant and review endpoints of the energy-conservation review.",
@@ -187,6 +212,14 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stale-opinions": {
         "task": "review.tasks.opinion_requeue_stale_task",
         "schedule": crontab(minute="*/10"),
+    },
+    "supervision-acceptance-overdue": {
+        "task": "supervision.tasks.acceptance_overdue_flag_task",
+        "schedule": crontab(hour=2, minute=10),
+    },
+    "supervision-inventory-sync": {
+        "task": "supervision.tasks.inventory_sync_task",
+        "schedule": crontab(hour=2, minute=20),
     },
 }
 
