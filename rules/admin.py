@@ -407,8 +407,15 @@ class RegionStatusAdmin(ImportExportMixin, ReasonRecordingAdmin):
         "behind_basic_target",
         "substitution_ratio",
         "warning_level",
+        "two_high_suspended",
     )
-    list_filter = ("year", "warning_level", "behind_basic_target", ProvinceFilter)
+    list_filter = (
+        "year",
+        "warning_level",
+        "behind_basic_target",
+        "two_high_suspended",
+        ProvinceFilter,
+    )
     list_per_page = 100
 
     @admin.display(description=_("省份"), ordering="province")
@@ -448,6 +455,9 @@ class PolicyVersionAdmin(ImportExportMixin, ReasonRecordingAdmin):
         "exempt_below_kwh",
         "two_high_window_guidance_tce",
         "substitution_rules",
+        "increment_basis",
+        "regional_deducts_renewable",
+        "regional_deducts_feedstock",
         "equal_value_kgce_per_kwh",
         "published",
     )
@@ -491,3 +501,7 @@ class ReassessmentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# The maintained reference data (benchmarks, exempt lists, coal-control regions).
+from rules import admin_reference  # noqa: E402, F401

@@ -27,11 +27,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
+from config.spreadsheets import safe_row, unescape_cell
 from projects.validators import PROJECT_CODE_RE
 from rules import engine
 from rules.models import (
     Disposal,
     EnergyBudget,
+    IncrementBasis,
     InventoryStatus,
     PolicyVersion,
     RegionStatus,
@@ -132,7 +134,8 @@ def _text(raw: Any) -> str:
         return raw.date().isoformat()
     if isinstance(raw, date):
         return raw.isoformat()
-    return str(raw).replace("\ufeff", "").strip()
+    # An export escaped formula-like text with an apostrophe (config.spreadsheets): read it back.
+    return unescape_cell(str(raw).replace("\ufeff", "")).strip()
 
 
 def _label_key(value: str) -> str:
@@ -224,6 +227,24 @@ def _bool(raw: Any) -> bool:
     if not text:
         raise CellError(_("不能为空（填 是/否）"))
     raise CellError(_("“%(value)s”应为 是/否（true/false）") % {"value": _text(raw)})
+
+
+def _optional_bool(raw: Any) -> bool:
+    """是/否 (true/false); an empty cell is 否."""
+    if raw is None or (not isinstance(raw, bool) and not _text(raw)):
+        return False
+    return _bool(raw)
+
+
+INCREMENT_LABELS = _labels(
+    IncrementBasis,
+    {
+        "改扩建": "expansion_and_renovation",
+        "改扩建项目": "expansion_and_renovation",
+        "未改变的改建": "unchanged_renovation",
+        "建设地点、主要生产工艺和设备未改变的改建项目": "unchanged_renovation",
+    },
+)
 
 
 def _required_text(raw: Any, *, max_length: int) -> str:
@@ -472,6 +493,14 @@ REGION_STATUS = TableSpec(
             ("预警等级", "预警", "晴雨表"),
             lambda v: _choice(v, WarningLevel, WARNING_LABELS),
         ),
+        Column(
+            "two_high_suspended",
+            ("暂停两高项目节能审查", "两高项目暂停审查", "暂停两高审查"),
+            _optional_bool,
+            required=False,
+            default=False,
+            export=_export_bool,
+        ),
     ),
 )
 
@@ -542,6 +571,29 @@ POLICY_VERSION = TableSpec(
             "substitution_rules",
             ("适用2021年双控方案规则", "双控方案规则"),
             _bool,
+            export=_export_bool,
+        ),
+        Column(
+            "increment_basis",
+            ("按增量计算的项目", "增量计算"),
+            lambda v: _choice(v, IncrementBasis, INCREMENT_LABELS),
+            required=False,
+            default=IncrementBasis.EXPANSION_AND_RENOVATION.value,
+        ),
+        Column(
+            "regional_deducts_renewable",
+            ("扣除新增可再生能源", "地区能耗双控扣除新增可再生能源"),
+            _optional_bool,
+            required=False,
+            default=False,
+            export=_export_bool,
+        ),
+        Column(
+            "regional_deducts_feedstock",
+            ("扣除原料用能", "地区能耗双控扣除原料用能"),
+            _optional_bool,
+            required=False,
+            default=False,
             export=_export_bool,
         ),
         Column(
@@ -905,9 +957,9 @@ def _cell(column: Column, value: Any) -> Any:
 
 def table_export_rows(spec: TableSpec, queryset: Iterable[Any]) -> Iterator[list[Any]]:
     """The header (contract column names) then one row per object."""
-    yield spec.names
+    yield safe_row(spec.names)
     for obj in queryset:
-        yield [_cell(c, getattr(obj, c.name)) for c in spec.columns]
+        yield safe_row(_cell(c, getattr(obj, c.name)) for c in spec.columns)
 
 
 def table_export_csv(spec: TableSpec, queryset: Iterable[Any]) -> bytes:

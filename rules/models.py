@@ -7,6 +7,22 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+class IncrementBasis(models.TextChoices):
+    """Which projects the tier counts on their increment (按增量计算)."""
+
+    EXPANSION_AND_RENOVATION = (
+        "expansion_and_renovation",
+        _("改扩建项目（《固定资产投资项目节能审查办法》（国家发展改革委令2016年第44号））"),
+    )
+    UNCHANGED_RENOVATION = (
+        "unchanged_renovation",
+        _(
+            "建设地点、主要生产工艺和设备未改变的改建项目"
+            "（《固定资产投资项目节能审查办法》（国家发展改革委令2023年第2号））"
+        ),
+    )
+
+
 class PolicyVersion(models.Model):
     """Effective-dated policy parameters (《办法》 2016/2023 and the 2021 方案)."""
 
@@ -19,6 +35,18 @@ class PolicyVersion(models.Model):
         "两高项目窗口指导门槛（吨标准煤）", null=True, blank=True
     )
     substitution_rules = models.BooleanField("适用2021年双控方案规则", default=False)
+    increment_basis = models.CharField(
+        "按增量计算的项目",
+        max_length=32,
+        choices=IncrementBasis.choices,
+        default=IncrementBasis.EXPANSION_AND_RENOVATION,
+    )
+    regional_deducts_renewable = models.BooleanField(
+        "地区能耗双控扣除新增可再生能源（发改运行〔2022〕1258号）", default=False
+    )
+    regional_deducts_feedstock = models.BooleanField(
+        "地区能耗双控扣除原料用能（发改环资〔2022〕803号）", default=False
+    )
     equal_value_kgce_per_kwh = models.FloatField("电力等价值（千克标准煤/千瓦时）")
     measures_edition = models.CharField("《办法》版本", max_length=8)
     basis = models.TextField("依据", blank=True)
@@ -90,6 +118,9 @@ class RegionStatus(models.Model):
     warning_level = models.CharField(
         "预警等级", max_length=8, choices=WarningLevel.choices, default=WarningLevel.GREEN
     )
+    two_high_suspended = models.BooleanField(
+        "暂停两高项目节能审查（发改办环资〔2021〕629号）", default=False
+    )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
@@ -159,3 +190,129 @@ class Reassessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} @ {self.version}: {self.recommendation}"
+
+
+# --------------------------------------------------------------------------------------------
+# Reference data admins maintain (seeded from rules/data/*.csv; the engine reads it through
+# rules.reference_data): benchmark editions, the exempt lists, the coal-control regions.
+# --------------------------------------------------------------------------------------------
+class EffectiveDated(models.Model):
+    """A row that applies from `effective_from` (and, when set, up to `effective_to`)."""
+
+    effective_from = models.DateField("施行日期")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class EfficiencyBenchmark(EffectiveDated):
+    """One edition of a product's 标杆/基准 (1609号 and later editions)."""
+
+    product = models.CharField("产品代码", max_length=64)
+    name_zh = models.CharField("产品及指标", max_length=200)
+    unit = models.CharField("能耗单位", max_length=40)
+    output_unit = models.CharField("产量单位", max_length=20, default="t")
+    benchmark = models.FloatField("标杆水平")
+    baseline = models.FloatField("基准水平")
+    sector = models.CharField("两高行业", max_length=32)
+    industries = models.CharField(
+        "适用行业（GB/T 4754-2017 小类，以;分隔）", max_length=200, blank=True
+    )
+    edition = models.CharField("版本", max_length=16)
+    benchmark_mandatory_from = models.DateField("标杆水平强制执行日期", null=True, blank=True)
+    mandatory_basis = models.TextField("强制执行依据", blank=True, max_length=1000)
+    source = models.TextField("出处", max_length=1000)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["product", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "edition"], name="unique_benchmark_edition")
+        ]
+        verbose_name = "能效标杆水平和基准水平"
+        verbose_name_plural = "能效标杆水平和基准水平"
+
+    def __str__(self) -> str:
+        return f"{self.name_zh}（{self.edition}年版）"
+
+    @property
+    def industry_codes(self) -> tuple[str, ...]:
+        return tuple(c.strip() for c in self.industries.split(";") if c.strip())
+
+
+class ExemptIndustry(EffectiveDated):
+    """An industry class of 《不单独进行节能审查的行业目录》 (发改环资规〔2017〕1975号)."""
+
+    code = models.CharField("行业代码（GB/T 4754-2017 小类）", max_length=4)
+    name_zh = models.CharField("行业名称", max_length=100)
+    list_item = models.CharField("目录所列项目", max_length=200)
+    basis = models.TextField("依据", max_length=1000)
+    effective_to = models.DateField("停止施行日期", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "effective_from"], name="unique_exempt_industry_from"
+            )
+        ]
+        verbose_name = "不单独进行节能审查的行业"
+        verbose_name_plural = "不单独进行节能审查的行业"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_zh}"
+
+
+class ExemptProjectType(EffectiveDated):
+    """A kind of project on the exempt list that no industry class identifies (水利、铁路…)."""
+
+    type = models.CharField("项目类型代码", max_length=32)
+    name_zh = models.CharField("项目类型", max_length=100)
+    basis = models.TextField("依据", max_length=1000)
+    effective_to = models.DateField("停止施行日期", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["type", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["type", "effective_from"], name="unique_exempt_project_type_from"
+            )
+        ]
+        verbose_name = "不单独进行节能审查的项目类型"
+        verbose_name_plural = "不单独进行节能审查的项目类型"
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class CoalControlRegion(EffectiveDated):
+    """A region where coal-using projects owe 煤炭等量或减量替代 (大气污染防治重点区域)."""
+
+    code = models.CharField("行政区划代码前缀（2、4或6位）", max_length=6)
+    name_zh = models.CharField("地区", max_length=100)
+    effective_to = models.DateField("停止施行日期", null=True, blank=True)
+    applies_to = models.CharField(
+        "适用建设性质（new;expansion;renovation）", max_length=40, default="new;expansion"
+    )
+    basis = models.TextField("依据", max_length=1000)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "effective_from"], name="unique_coal_region_from"
+            )
+        ]
+        verbose_name = "煤炭消费替代重点区域"
+        verbose_name_plural = "煤炭消费替代重点区域"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_zh}（{self.effective_from} 起）"
+
+    @property
+    def applies_to_types(self) -> tuple[str, ...]:
+        return tuple(t.strip() for t in self.applies_to.split(";") if t.strip())

@@ -30,6 +30,7 @@ from projects.models import Submission
 from review.models import CaseState, Notice, ReviewCase
 from rules import engine
 from rules.models import Disposal, PolicyVersion, Reassessment, RegionStatus, TwoHighEntry
+from rules.reference_data import MaintainedReference, engine_make, maintained
 
 # A case that is decided or closed is not flagged again by policy-data changes.
 CLOSED_CASE_STATES: Final = (
@@ -41,7 +42,8 @@ CLOSED_CASE_STATES: Final = (
 
 
 def policy_version_to_engine(row: PolicyVersion) -> engine.PolicyVersion:
-    return engine.PolicyVersion(
+    return engine_make(
+        engine.PolicyVersion,
         version=row.version,
         effective_from=row.effective_from,
         provincial_threshold_tce=row.provincial_threshold_tce,
@@ -52,6 +54,9 @@ def policy_version_to_engine(row: PolicyVersion) -> engine.PolicyVersion:
         equal_value_kgce_per_kwh=row.equal_value_kgce_per_kwh,
         measures_edition=row.measures_edition,
         basis=row.basis,
+        increment_basis=row.increment_basis,
+        regional_deducts_renewable=row.regional_deducts_renewable,
+        regional_deducts_feedstock=row.regional_deducts_feedstock,
     )
 
 
@@ -62,7 +67,8 @@ def policy_versions_published() -> list[engine.PolicyVersion]:
 
 
 def region_status_to_engine(row: RegionStatus) -> engine.RegionStatus:
-    return engine.RegionStatus(
+    return engine_make(
+        engine.RegionStatus,
         province=row.province,
         year=row.year,
         basic_target_pct=row.basic_target_pct,
@@ -71,6 +77,7 @@ def region_status_to_engine(row: RegionStatus) -> engine.RegionStatus:
         behind_basic_target=row.behind_basic_target,
         substitution_ratio=row.substitution_ratio,
         warning_level=row.warning_level,
+        two_high_suspended=row.two_high_suspended,
     )
 
 
@@ -116,16 +123,17 @@ def assessment_run(
     Uses the published version in force on `submitted_on` unless `policy` is given (a preview of
     an unpublished version). Raises `engine.InvalidFacts` naming every bad field; stores nothing.
     """
-    reference = engine.load_reference()
+    rows = maintained()
     versions = list(policy_versions) if policy_versions is not None else policy_versions_published()
     facts = engine.parse_facts(
         payload,
-        reference=reference,
+        reference=rows.on(None),
         today=today or timezone.localdate(),
         policy_versions=versions,
     )
     chosen = policy or engine.policy_in_force(versions, facts.submitted_on)
     context = assessment_context_for(facts=facts)
+    reference = rows.on(facts.submitted_on)
     return facts, engine.assess(facts, policy=chosen, context=context, reference=reference)
 
 
@@ -161,6 +169,12 @@ class PolicyData:
     reference: engine.Reference
     versions: tuple[engine.PolicyVersion, ...]
     region_statuses: Mapping[str, tuple[engine.RegionStatus, ...]]
+    # Admin-maintained benchmarks, exempt lists and coal regions (`reference` parses input).
+    maintained: MaintainedReference | None = None
+
+    def reference_on(self, day: date) -> engine.Reference:
+        """The reference the rules use for a submission dated `day`."""
+        return self.maintained.on(day) if self.maintained is not None else self.reference
 
     def region_status(self, province: str, year: int) -> engine.RegionStatus | None:
         """The row for `year`, else the latest earlier one (as `assessment_context_for`)."""
@@ -172,10 +186,12 @@ def policy_data_load() -> PolicyData:
     statuses: dict[str, list[engine.RegionStatus]] = {}
     for row in RegionStatus.objects.all():
         statuses.setdefault(row.province, []).append(region_status_to_engine(row))
+    rows = maintained()
     return PolicyData(
-        reference=engine.load_reference(),
+        reference=rows.on(None),
         versions=tuple(policy_versions_published()),
         region_statuses={k: tuple(v) for k, v in statuses.items()},
+        maintained=rows,
     )
 
 
@@ -209,7 +225,9 @@ def assessment_run_with(
         region_status=data.region_status(facts.province, facts.submitted_on.year),
         inventory=inventory.get(facts.project_code) if facts.project_code else None,
     )
-    return engine.assess(facts, policy=chosen, context=context, reference=data.reference)
+    return engine.assess(
+        facts, policy=chosen, context=context, reference=data.reference_on(facts.submitted_on)
+    )
 
 
 def assessment_run_many(

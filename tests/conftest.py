@@ -115,6 +115,10 @@ def policy_versions_loaded(transactional_db: None) -> None:
     """Transactional tests flush tables, data migrations included: reload the policy versions."""
     seed = importlib.import_module("rules.migrations.0002_seed_policy_versions")
     seed.load(django_apps, None)
+    # Contract v2: the versions' new columns and the admin-maintained reference data.
+    importlib.import_module("rules.migrations.0005_seed_policy_v2_reference_data").load(
+        django_apps, None
+    )
 
 
 @pytest.fixture
