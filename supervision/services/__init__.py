@@ -1,0 +1,1 @@
+"""Writes of the supervision app, one module per topic; every write is one transaction."""

@@ -1,0 +1,621 @@
+"""节能验收: the owner files the acceptance of an approved case; the authority checks it;
+rectification orders are followed to closure; overdue acceptances are flagged.
+
+2023《办法》 (国家发展改革委令2023年第2号): before operation the owner checks the implementation
+of the energy-saving measures and of the opinion and files the acceptance; actual energy use 10%
+or more above the approved level needs a change application (``review.workflow``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from projects.validators import validate_pdf_upload
+from review import workflow
+from review.models import CaseState, ReviewCase
+from review.services import case_lock
+from rules import engine
+from rules.services import assessment_run
+
+from .. import permissions
+from ..models import (
+    Acceptance,
+    AcceptanceState,
+    FlagKind,
+    Rectification,
+    RectificationState,
+    SupervisionFlag,
+)
+from . import common, inventory
+
+MAX_LINES = 20
+MAX_EVIDENCE = 500
+
+
+# --------------------------------------------------------------------------------------------
+# Comparison (no writes)
+# --------------------------------------------------------------------------------------------
+def opinion_conditions(case: ReviewCase) -> list[str]:
+    """The opinion's conditions, one per non-blank line of ``case.conditions``."""
+    return [line.strip() for line in (case.conditions or "").splitlines() if line.strip()]
+
+
+def _pct(new: float, old: float) -> float | None:
+    return None if not old else round((new / old - 1) * 100, 2)
+
+
+def actual_account(case: ReviewCase, energy_lines: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The engine's energy accounting of the approved facts with the actual energy lines.
+
+    Raises ValidationError (``energy_lines``) with the engine's messages for bad lines.
+    """
+    payload = dict(case.submission.facts)
+    payload["energy"] = [dict(line) for line in energy_lines]
+    try:
+        _, assessment = assessment_run(payload)
+    except engine.InvalidFacts as exc:
+        messages = [
+            f"{path}：{msg}" for path, msgs in exc.as_dict()["errors"].items() for msg in msgs
+        ]
+        raise ValidationError({"energy_lines": messages}) from exc
+    return assessment.as_dict()["energy"]
+
+
+def _main_type(lines: Sequence[Mapping[str, Any]]) -> str:
+    """The energy type with the largest equivalent figure."""
+    best = max(lines, key=lambda x: float(x.get("equivalent_tce") or 0), default=None)
+    return str(best.get("type") or "") if best else ""
+
+
+def change_reasons(
+    *, approved_tce: float, actual_tce: float, approved_main: str, actual_main: str
+) -> list[str]:
+    """Why the actual plant needed a change application (2023《办法》): energy use 10% or more
+    above the approved figure (``review.workflow.CHANGE_ENERGY_INCREASE``), or another main
+    energy type."""
+    reasons: list[str] = []
+    line = approved_tce * (1 + workflow.CHANGE_ENERGY_INCREASE)
+    if approved_tce > 0 and actual_tce >= line - 1e-9:
+        pct = (actual_tce / approved_tce - 1) * 100
+        reasons.append(
+            f"实际年综合能耗{actual_tce:.2f}吨标准煤，较审查意见{approved_tce:.2f}吨标准煤"
+            f"增加{pct:.1f}%（≥10%）"
+        )
+    elif approved_tce <= 0 < actual_tce:
+        reasons.append("实际年综合能耗由零增加")
+    if approved_main and actual_main and approved_main != actual_main:
+        reasons.append(f"主要能源品种由{approved_main}变为{actual_main}")
+    return reasons
+
+
+def acceptance_compare(
+    *,
+    case: ReviewCase,
+    energy_lines: Sequence[Mapping[str, Any]],
+    products: Sequence[Mapping[str, Any]],
+    conditions: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """Actual against approved: energy (review figure and new figure, same accounting), unit
+    energy per product, each condition. ``exceeds`` is the ≥10% change rule of the 《办法》."""
+    approved_assessment = case.submission.assessment or {}
+    approved = approved_assessment.get("energy") or {}
+    actual = actual_account(case, energy_lines)
+    approved_tce = float(approved.get("counted_tce") or 0.0)
+    actual_tce = float(actual.get("counted_tce") or 0.0)
+    reasons = change_reasons(
+        approved_tce=approved_tce,
+        actual_tce=actual_tce,
+        approved_main=_main_type(approved.get("lines") or []),
+        actual_main=_main_type(actual.get("lines") or []),
+    )
+    approved_products = {
+        p.get("product"): p for p in (case.submission.facts or {}).get("products") or []
+    }
+    product_rows = []
+    for row in products:
+        before = approved_products.get(row.get("product")) or {}
+        approved_unit = before.get("unit_energy")
+        actual_unit = float(row.get("unit_energy") or 0.0)
+        product_rows.append(
+            {
+                "product": row.get("product"),
+                "approved_unit_energy": approved_unit,
+                "actual_unit_energy": actual_unit,
+                "change_pct": _pct(actual_unit, float(approved_unit)) if approved_unit else None,
+                "worse": approved_unit is not None and actual_unit > float(approved_unit) + 1e-9,
+            }
+        )
+    condition_rows = [dict(c) for c in conditions]
+    return {
+        "approved": {
+            "equivalent_tce": approved.get("equivalent_tce"),
+            "equal_value_tce": approved.get("equal_value_tce"),
+            "counted_tce": approved_tce,
+            "lines": approved.get("lines") or [],
+        },
+        "actual": {
+            "equivalent_tce": actual.get("equivalent_tce"),
+            "equal_value_tce": actual.get("equal_value_tce"),
+            "counted_tce": actual_tce,
+            "lines": actual.get("lines") or [],
+        },
+        "change_pct": _pct(actual_tce, approved_tce),
+        "threshold_pct": round(workflow.CHANGE_ENERGY_INCREASE * 100),
+        "exceeds": bool(reasons),
+        "reasons": reasons,
+        "products": product_rows,
+        "conditions": condition_rows,
+        "unmet_conditions": sum(1 for c in condition_rows if not c.get("done")),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Input checks
+# --------------------------------------------------------------------------------------------
+def _clean_lines(raw: Any, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    rows = list(raw or [])
+    if not rows:
+        errors.setdefault("energy_lines", []).append("请至少填写一种实际能源消费。")
+        return []
+    if len(rows) > MAX_LINES:
+        errors.setdefault("energy_lines", []).append(f"能源品种最多{MAX_LINES}项。")
+        return []
+    lines = []
+    for index, row in enumerate(rows, start=1):
+        kind = str(row.get("type") or "").strip()[:32]
+        unit = str(row.get("unit") or "").strip()[:16]
+        try:
+            quantity = float(row.get("quantity"))
+        except (TypeError, ValueError):
+            quantity = -1.0
+        if not kind or not unit or not quantity >= 0:
+            errors.setdefault("energy_lines", []).append(
+                f"第{index}行：请填写能源品种、计量单位和不小于0的年用量。"
+            )
+            continue
+        lines.append({"type": kind, "quantity": quantity, "unit": unit})
+    return lines
+
+
+def _clean_products(raw: Any, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    products = []
+    for index, row in enumerate(list(raw or [])[:MAX_LINES], start=1):
+        name = str(row.get("product") or "").strip()[:64]
+        try:
+            unit_energy = float(row.get("unit_energy"))
+            output = float(row.get("annual_output") or 0)
+        except (TypeError, ValueError):
+            unit_energy = output = -1.0
+        if not name or unit_energy < 0 or output < 0:
+            errors.setdefault("products", []).append(
+                f"第{index}行：请填写产品和不小于0的单位产品综合能耗、年产量。"
+            )
+            continue
+        products.append({"product": name, "annual_output": output, "unit_energy": unit_energy})
+    return products
+
+
+def _clean_conditions(
+    case: ReviewCase, raw: Any, errors: dict[str, list[str]]
+) -> list[dict[str, Any]]:
+    expected = opinion_conditions(case)
+    given = list(raw or [])
+    if len(given) != len(expected):
+        errors.setdefault("conditions", []).append(
+            f"审查意见共有{len(expected)}项条件，请逐项填写落实情况。"
+        )
+        return []
+    rows = []
+    for index, (text, row) in enumerate(zip(expected, given, strict=True), start=1):
+        done = bool(row.get("done"))
+        evidence = str(row.get("evidence") or "").strip()
+        if len(evidence) > MAX_EVIDENCE:
+            errors.setdefault("conditions", []).append(
+                f"第{index}项：落实情况说明不超过{MAX_EVIDENCE}字。"
+            )
+        elif done and not evidence:
+            errors.setdefault("conditions", []).append(
+                f"第{index}项：已落实的条件请说明落实情况及证明材料。"
+            )
+        rows.append({"text": text, "done": done, "evidence": evidence})
+    return rows
+
+
+def _report_sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# Writes
+# --------------------------------------------------------------------------------------------
+def acceptance_file(
+    *,
+    case: ReviewCase,
+    by: Any,
+    data: Mapping[str, Any],
+    report: UploadedFile | None,
+    today: date | None = None,
+) -> Acceptance:
+    """The owner files the acceptance of an approved, started case (one filing per case).
+
+    ``data``: completed_on (date), actual_capacity, energy_lines, products, conditions (one per
+    opinion condition: done, evidence), committee_conclusion. Raises PermissionDenied (not the
+    owner) or ValidationError naming each bad field; on error no row and no file remain.
+    Side effects: the comparison is stored; overdue flags of the case are resolved; the two-high
+    inventory entry becomes 存量; an audit event; notices to the authority.
+    """
+    today = common.today_or(today)
+    permissions.require_owner(by, case)
+    errors: dict[str, list[str]] = {}
+    completed_on = data.get("completed_on")
+    if not isinstance(completed_on, date):
+        errors["completed_on"] = ["请填写竣工日期。"]
+    elif completed_on > today:
+        errors["completed_on"] = ["竣工日期不能晚于今天。"]
+    elif case.started_construction_on and completed_on < case.started_construction_on:
+        errors["completed_on"] = ["竣工日期不能早于开工日期。"]
+    capacity = str(data.get("actual_capacity") or "").strip()
+    if not capacity:
+        errors["actual_capacity"] = ["请填写实际建设规模（产能）。"]
+    elif len(capacity) > 200:
+        errors["actual_capacity"] = ["不超过200字。"]
+    conclusion = str(data.get("committee_conclusion") or "").strip()
+    if not conclusion:
+        errors["committee_conclusion"] = ["请填写验收委员会结论。"]
+    elif len(conclusion) > 2000:
+        errors["committee_conclusion"] = ["不超过2000字。"]
+    lines = _clean_lines(data.get("energy_lines"), errors)
+    products = _clean_products(data.get("products"), errors)
+    conditions = _clean_conditions(case, data.get("conditions"), errors)
+    if report is None:
+        errors["report"] = ["请上传节能验收报告（PDF）。"]
+    else:
+        try:
+            validate_pdf_upload(report)
+        except ValidationError as exc:
+            errors["report"] = list(exc.messages)
+    if case.state != CaseState.APPROVED:
+        errors.setdefault("__all__", []).append("仅审查通过的项目可报备节能验收。")
+    elif not case.started_construction_on:
+        errors.setdefault("__all__", []).append("请先登记开工日期。")
+    if errors:
+        raise ValidationError(errors)
+    comparison = acceptance_compare(
+        case=case, energy_lines=lines, products=products, conditions=conditions
+    )
+    acceptance = Acceptance(
+        completed_on=completed_on,
+        actual_capacity=capacity,
+        energy_lines=lines,
+        products=products,
+        conditions=conditions,
+        committee_conclusion=conclusion,
+        report_name=os.path.basename(report.name or "acceptance.pdf")[:255],
+        report_sha256=_report_sha256(report),
+        comparison=comparison,
+        exceeds_threshold=comparison["exceeds"],
+        filed_by=by,
+    )
+    try:
+        with transaction.atomic():
+            locked = case_lock(pk=case.pk)
+            if Acceptance.objects.filter(case=locked).exists():
+                raise ValidationError({"__all__": ["该项目已报备节能验收。"]})
+            acceptance.case = locked
+            acceptance.report.save(f"{uuid.uuid4().hex}.pdf", report, save=False)
+            acceptance.save()
+            SupervisionFlag.objects.filter(
+                case=locked, kind=FlagKind.ACCEPTANCE_OVERDUE, resolved_at__isnull=True
+            ).update(resolved_at=timezone.now())
+            inventory.inventory_follow(case=locked, by=by)
+            unmet = comparison["unmet_conditions"]
+            common.record_event(
+                case=locked,
+                actor=by,
+                action="sv_acceptance_filed",
+                reason=f"报备节能验收：竣工{completed_on.isoformat()}，"
+                f"实际计入能耗{comparison['actual']['counted_tce']}吨标准煤"
+                f"（审查意见{comparison['approved']['counted_tce']}），未落实条件{unmet}项。",
+                data={
+                    "acceptance": acceptance.pk,
+                    "change_pct": comparison["change_pct"],
+                    "exceeds": comparison["exceeds"],
+                    "unmet_conditions": unmet,
+                },
+            )
+            warn = "；实际能耗较审查意见增加10%及以上，应申请变更" if comparison["exceeds"] else ""
+            common.notify(
+                common.authority_users(locked),
+                case=locked,
+                message=f"{common.title(locked)}已报备节能验收，请核查{warn}。",
+            )
+    except Exception:
+        if acceptance.report.name:
+            acceptance.report.storage.delete(acceptance.report.name)
+        raise
+    return acceptance
+
+
+def _lock_acceptance(pk: int) -> Acceptance:
+    return (
+        Acceptance.objects.select_for_update(of=("self",))
+        .select_related("case", "case__project", "case__submission")
+        .get(pk=pk)
+    )
+
+
+def _clean_deadline(deadline: Any, today: date, errors: dict[str, list[str]]) -> None:
+    if not isinstance(deadline, date):
+        errors["deadline"] = ["请填写整改期限。"]
+    elif deadline <= today:
+        errors["deadline"] = ["整改期限应晚于今天。"]
+
+
+def _order(
+    *,
+    case: ReviewCase,
+    by: Any,
+    items: list[str],
+    deadline: date,
+    acceptance: Acceptance | None = None,
+    target: Any = None,
+) -> Rectification:
+    rectification = Rectification.objects.create(
+        case=case,
+        acceptance=acceptance,
+        target=target,
+        items=items,
+        deadline=deadline,
+        ordered_by=by,
+    )
+    common.record_event(
+        case=case,
+        actor=by,
+        action="sv_rectification_ordered",
+        reason="责令整改：" + "；".join(items) + f"（期限{deadline.isoformat()}）",
+        data={"rectification": rectification.pk, "items": items, "deadline": deadline.isoformat()},
+    )
+    common.notify(
+        common.owner_users(case),
+        case=case,
+        message=f"{common.title(case)}：责令整改，期限{deadline.isoformat()}。",
+    )
+    return rectification
+
+
+@transaction.atomic
+def acceptance_check(
+    *,
+    acceptance: Acceptance,
+    by: Any,
+    outcome: str,
+    note: str = "",
+    items: Sequence[str] = (),
+    deadline: date | None = None,
+    today: date | None = None,
+) -> Acceptance:
+    """The authority records its check of a filing: ``recorded`` (予以备案) or
+    ``rectification`` (责令整改, with items and a deadline after today).
+
+    Raises PermissionDenied or ValidationError (outcome, items, deadline, note); nothing is
+    written on error. Side effects: a Rectification, an audit event, notices to the owner.
+    """
+    today = common.today_or(today)
+    permissions.require_supervise(by, acceptance.case)
+    locked = _lock_acceptance(acceptance.pk)
+    errors: dict[str, list[str]] = {}
+    note = (note or "").strip()
+    if len(note) > 2000:
+        errors["note"] = ["不超过2000字。"]
+    if locked.state != AcceptanceState.FILED:
+        errors["__all__"] = ["该验收备案已核查。"]
+    clean: list[str] = []
+    if outcome == AcceptanceState.RECTIFICATION:
+        try:
+            clean = common.clean_items(items, field="items")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        _clean_deadline(deadline, today, errors)
+    elif outcome != AcceptanceState.RECORDED:
+        errors["outcome"] = ["请选择核查结论。"]
+    if errors:
+        raise ValidationError(errors)
+    locked.state = outcome
+    locked.checked_by = by
+    locked.checked_at = timezone.now()
+    locked.check_note = note
+    locked.save(update_fields=["state", "checked_by", "checked_at", "check_note"])
+    case = locked.case
+    if outcome == AcceptanceState.RECTIFICATION:
+        assert deadline is not None
+        _order(case=case, by=by, items=clean, deadline=deadline, acceptance=locked)
+    else:
+        common.record_event(
+            case=case,
+            actor=by,
+            action="sv_acceptance_recorded",
+            reason=f"节能验收予以备案。{note}".strip(),
+            data={"acceptance": locked.pk},
+        )
+        common.notify(
+            common.owner_users(case), case=case, message=f"{common.title(case)}：节能验收予以备案。"
+        )
+    return locked
+
+
+@transaction.atomic
+def rectification_order(
+    *,
+    case: ReviewCase,
+    by: Any,
+    items: Sequence[str],
+    deadline: date | None,
+    target: Any = None,
+    today: date | None = None,
+) -> Rectification:
+    """Order rectification on a supervised case (after an inspection, a flag...)."""
+    today = common.today_or(today)
+    permissions.require_supervise(by, case)
+    errors: dict[str, list[str]] = {}
+    clean: list[str] = []
+    try:
+        clean = common.clean_items(items, field="items")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    _clean_deadline(deadline, today, errors)
+    if errors:
+        raise ValidationError(errors)
+    assert deadline is not None
+    return _order(case=case_lock(pk=case.pk), by=by, items=clean, deadline=deadline, target=target)
+
+
+def _lock_rectification(pk: int) -> Rectification:
+    return (
+        Rectification.objects.select_for_update(of=("self",))
+        .select_related("case", "case__project", "case__submission")
+        .get(pk=pk)
+    )
+
+
+@transaction.atomic
+def rectification_report(*, rectification: Rectification, by: Any, report: str) -> Rectification:
+    """The owner reports what was rectified (open → reported); notifies the authority."""
+    permissions.require_owner(by, rectification.case)
+    locked = _lock_rectification(rectification.pk)
+    report = (report or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not report:
+        errors["report"] = ["请填写整改情况。"]
+    elif len(report) > 2000:
+        errors["report"] = ["不超过2000字。"]
+    if locked.state != RectificationState.OPEN:
+        errors["__all__"] = ["该整改不处于整改中状态。"]
+    if errors:
+        raise ValidationError(errors)
+    locked.state = RectificationState.REPORTED
+    locked.owner_report = report
+    locked.reported_at = timezone.now()
+    locked.save(update_fields=["state", "owner_report", "reported_at"])
+    common.record_event(
+        case=locked.case,
+        actor=by,
+        action="sv_rectification_reported",
+        reason=f"报送整改情况：{report}",
+        data={"rectification": locked.pk},
+    )
+    common.notify(
+        common.authority_users(locked.case),
+        case=locked.case,
+        message=f"{common.title(locked.case)}已报送整改情况，请核查销号。",
+    )
+    return locked
+
+
+@transaction.atomic
+def rectification_close(*, rectification: Rectification, by: Any, note: str) -> Rectification:
+    """The authority verifies and closes a rectification (销号). When it was ordered on an
+    acceptance and none of that acceptance's rectifications stays open, the acceptance is
+    recorded (予以备案)."""
+    permissions.require_supervise(by, rectification.case)
+    locked = _lock_rectification(rectification.pk)
+    note = (note or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not note:
+        errors["note"] = ["请填写销号意见。"]
+    elif len(note) > 2000:
+        errors["note"] = ["不超过2000字。"]
+    if locked.state == RectificationState.CLOSED:
+        errors["__all__"] = ["该整改已销号。"]
+    if errors:
+        raise ValidationError(errors)
+    locked.state = RectificationState.CLOSED
+    locked.closed_by = by
+    locked.closed_at = timezone.now()
+    locked.closing_note = note
+    locked.save(update_fields=["state", "closed_by", "closed_at", "closing_note"])
+    data: dict[str, Any] = {"rectification": locked.pk}
+    if locked.acceptance_id:
+        still_open = (
+            Rectification.objects.filter(acceptance_id=locked.acceptance_id)
+            .exclude(state=RectificationState.CLOSED)
+            .exists()
+        )
+        if not still_open:
+            Acceptance.objects.filter(
+                pk=locked.acceptance_id, state=AcceptanceState.RECTIFICATION
+            ).update(state=AcceptanceState.RECORDED)
+            data["acceptance_recorded"] = True
+    common.record_event(
+        case=locked.case,
+        actor=by,
+        action="sv_rectification_closed",
+        reason=f"整改销号：{note}",
+        data=data,
+    )
+    common.notify(
+        common.owner_users(locked.case),
+        case=locked.case,
+        message=f"{common.title(locked.case)}：整改已销号。",
+    )
+    return locked
+
+
+def acceptance_overdue_flag(*, today: date | None = None) -> int:
+    """Flag approved cases past their planned completion without a filed acceptance
+    (operating without 节能验收, 2023《办法》). Idempotent: one flag per case and planned date;
+    only a new flag records an event and sends notices. Returns the number of new flags."""
+    today = common.today_or(today)
+    cases = (
+        ReviewCase.objects.filter(
+            state=CaseState.APPROVED,
+            project__planned_completion__lt=today,
+            acceptance__isnull=True,
+        )
+        .select_related("project", "submission")
+        .order_by("pk")
+    )
+    created = 0
+    for case in cases:
+        with transaction.atomic():
+            planned = case.project.planned_completion
+            flag, new = SupervisionFlag.objects.get_or_create(
+                case=case,
+                kind=FlagKind.ACCEPTANCE_OVERDUE,
+                period=planned,
+                defaults={
+                    "message": f"计划{planned.isoformat()}建成，至{today.isoformat()}"
+                    "仍未报备节能验收。",
+                    "detail": {"planned_completion": planned.isoformat()},
+                },
+            )
+            if not new:
+                continue
+            created += 1
+            common.record_event(
+                case=case,
+                actor=None,
+                action="sv_acceptance_overdue",
+                reason=flag.message,
+                data={"flag": flag.pk},
+            )
+            common.notify(
+                [*common.authority_users(case), *common.owner_users(case)],
+                case=case,
+                message=f"{common.title(case)}：{flag.message}",
+            )
+    return created
