@@ -1,14 +1,14 @@
-"""``assess(facts, policy, context) -> Assessment``: the rules of the contract, composed.
+"""``assess(facts, policy, context) -> Assessment``: the rules of contract version 2, composed.
 
-Order of findings: tier, TWO_HIGH_CATALOGUE, TWO_HIGH_INVENTORY, routing, EFFICIENCY_LEVEL × n,
-EFFICIENCY_NOT_ADVANCED × n, EFFICIENCY_BELOW_BASELINE × n, REGION_BEHIND_TARGET,
-NATIONAL_MAJOR_EXEMPT, SUBSTITUTION_SHORTFALL, INVENTORY_DISPOSAL_STOP.
+Findings come in the order of the contract's rules table (``codes.ALL_CODES``); per-product
+findings keep the input order within their code.
 
-Scope: an exempt project (《办法》) is routed ``exempt`` and gets no routing, blocking-efficiency,
-regional, substitution or disposal rule; under a version without ``substitution_rules`` (2016)
-two-high status is reported but routing is ``standard`` and neither the efficiency-blocking
-rules nor the regional/substitution rules of 方案（十二） apply. INVENTORY_DISPOSAL_STOP
-(方案（七）) applies under every version.
+Scope (contract, "Scope"): an exempt project (either exempt code) is routed ``exempt`` and gets
+no routing, efficiency-blocking, regional, relief, substitution, suspension, coal or disposal
+rule; ``EFFICIENCY_LEVEL`` and the two data checks apply to every project. Under a version
+without ``substitution_rules`` (2016) two-high status is reported, the route is ``standard``,
+and neither the efficiency rules beyond the level nor the regional rules of 方案（六）（十二）
+nor the suspension apply; coal substitution follows its own dates in every version.
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from rules.engine import codes, efficiency, substitution, two_high
+from rules.engine import citations, codes, efficiency, substitution, two_high
 from rules.engine.energy import account
 from rules.engine.parse import parse_facts
 from rules.engine.policy import policy_in_force, select_region_status
 from rules.engine.reference import Reference
-from rules.engine.tiers import REVIEW_LEVELS, TIER_EXEMPT, tier
+from rules.engine.regional import coal_substitution_row
+from rules.engine.tiers import EXEMPT_TIERS, REVIEW_LEVELS, TIER_EXEMPT_INDUSTRY, tier
 from rules.engine.types import (
     Assessment,
     Context,
@@ -36,16 +37,19 @@ from rules.engine.types import (
     Route,
 )
 
-_DISPOSALS_WARNING = frozenset({"rectify", "stop"})
-_ADVANCED_REQUIRED_FOR = frozenset({"new", "expansion"})
+_ADVANCED_STRIVE_FOR = frozenset({"new", "expansion"})
+_BENCHMARK_BINDS = frozenset({"new", "expansion", "renovation"})
+_BALANCE_MARGIN = 1.05
+_BALANCE_SLACK_TCE = 1.0
 
-_BASIS = codes.BASIS
-_LEVEL_BASIS = _BASIS[codes.EFFICIENCY_LEVEL]
-_NOT_ADVANCED_BASIS = _BASIS[codes.EFFICIENCY_NOT_ADVANCED]
-_BELOW_BASELINE_BASIS = _BASIS[codes.EFFICIENCY_BELOW_BASELINE]
+Params = tuple[tuple[str, Any], ...]
 
 
-def _product_params(e: EfficiencyResult) -> tuple[tuple[str, Any], ...]:
+def _finding(code: str, basis: str, params: Params = (), product: str | None = None) -> Finding:
+    return Finding(code, codes.SEVERITIES[code], basis, params, product)  # type: ignore[arg-type]
+
+
+def _product_params(e: EfficiencyResult) -> Params:
     return (
         ("product", e.product),
         ("name_zh", e.name_zh),
@@ -54,12 +58,14 @@ def _product_params(e: EfficiencyResult) -> tuple[tuple[str, Any], ...]:
         ("benchmark", e.benchmark),
         ("baseline", e.baseline),
         ("level", e.level),
+        ("edition", e.edition or ""),
     )
 
 
 def recommend(exempt: bool, found: frozenset[str]) -> Recommendation:
-    """``not_required`` when exempt; ``reject`` on a stop disposal or an efficiency block;
-    ``defer`` on a substitution shortfall or pending window guidance; else ``approve``."""
+    """``not_required`` when exempt; ``reject`` on a stop disposal, a product below the baseline
+    or a binding benchmark missed; ``defer`` on a substitution shortfall, a suspension or pending
+    window guidance; else ``approve``. Warnings never change it."""
     if exempt:
         return "not_required"
     if not found.isdisjoint(codes.REJECTING):
@@ -67,6 +73,114 @@ def recommend(exempt: bool, found: frozenset[str]) -> Recommendation:
     if not found.isdisjoint(codes.DEFERRING):
         return "defer"
     return "approve"
+
+
+def _exempt_listing(facts: Facts, reference: Reference, edition: str) -> tuple[Params, str] | None:
+    """The exempt-list entry of the industry or project type, as (params, basis), if any."""
+    article = citations.measures_exemption(edition)
+    row = reference.exempt_industries.get(facts.industry)
+    if row is not None:
+        params: Params = (
+            ("list_name", f"{row.name_zh}（{row.code}）"),
+            ("list_item", row.list_item),
+            ("industry", row.code),
+        )
+        return params, citations.join(article, row.basis)
+    kind = reference.exempt_project_types.get(facts.project_type) if facts.project_type else None
+    if kind is not None:
+        params = (
+            ("list_name", kind.name_zh),
+            ("list_item", kind.name_zh),
+            ("project_type", kind.type),
+        )
+        return params, citations.join(article, kind.basis)
+    return None
+
+
+def _efficiency_findings(
+    facts: Facts, results: Sequence[EfficiencyResult], *, is_two_high: bool, fangan: bool
+) -> list[Finding]:
+    """EFFICIENCY_LEVEL for each product with a benchmark in force; with the 2021 方案, the
+    striving (力争, warning), binding (blocking) and baseline (blocking) rules."""
+    out: list[Finding] = []
+    kind = facts.construction_type
+    for e in results:
+        if e.level == "no_benchmark":
+            continue
+        params = _product_params(e)
+        out.append(_finding(codes.EFFICIENCY_LEVEL, e.source, params, e.product))
+        if not fangan:
+            continue
+        if is_two_high and e.level != "benchmark":
+            if e.mandatory and kind in _BENCHMARK_BINDS:
+                out.append(
+                    _finding(
+                        codes.EFFICIENCY_BENCHMARK_REQUIRED,
+                        e.mandatory_basis or e.source,
+                        (*params, ("mandatory_from", e.mandatory_from)),
+                        e.product,
+                    )
+                )
+            elif not e.mandatory and kind in _ADVANCED_STRIVE_FOR:
+                out.append(
+                    _finding(
+                        codes.EFFICIENCY_NOT_ADVANCED,
+                        citations.join(e.source, citations.fangan("十二")),
+                        params,
+                        e.product,
+                    )
+                )
+        if e.level == "below_baseline":
+            out.append(
+                _finding(
+                    codes.EFFICIENCY_BELOW_BASELINE,
+                    citations.join(e.source, "相应产品单位产品能源消耗限额强制性国家标准"),
+                    params,
+                    e.product,
+                )
+            )
+    return out
+
+
+def _data_checks(
+    facts: Facts, results: Sequence[EfficiencyResult], equivalent_tce: float, reference: Reference
+) -> list[Finding]:
+    """ENERGY_BALANCE_INCONSISTENT (GB/T 2589-2020) and PRODUCT_INDUSTRY_MISMATCH (1609号)."""
+    out: list[Finding] = []
+    declared = efficiency.declared_product_tce(results)
+    if declared > equivalent_tce * _BALANCE_MARGIN + _BALANCE_SLACK_TCE:
+        out.append(
+            _finding(
+                codes.ENERGY_BALANCE_INCONSISTENT,
+                citations.GBT_2589,
+                (("declared_tce", declared), ("equivalent_tce", equivalent_tce)),
+            )
+        )
+    for e in results:
+        if e.industries and facts.industry not in e.industries:
+            out.append(
+                _finding(
+                    codes.PRODUCT_INDUSTRY_MISMATCH,
+                    e.source or citations.BENCHMARKS_2021,
+                    (
+                        ("product", e.product),
+                        ("name_zh", e.name_zh),
+                        ("industries", "、".join(e.industries)),
+                        ("industry", facts.industry),
+                    ),
+                    e.product,
+                )
+            )
+    return out
+
+
+def _region_params(region: RegionStatus, reference: Reference) -> Params:
+    return (
+        ("province", region.province),
+        ("province_name", reference.province_name(region.province)),
+        ("year", region.year),
+        ("ratio", region.substitution_ratio),
+    )
 
 
 def assess(
@@ -79,28 +193,48 @@ def assess(
     year or the latest earlier one (``select_region_status``).
     """
     energy = account(facts, policy=policy, reference=reference)
-    counted = energy.counted_tce
-    tier_code = tier(counted, energy.electricity_kwh, policy)
-    exempt = tier_code == TIER_EXEMPT
+    edition = policy.measures_edition
+    listing = _exempt_listing(facts, reference, edition)
+    tier_code = tier(
+        energy.review_tce, energy.electricity_kwh, policy, exempt_listed=listing is not None
+    )
+    exempt = tier_code in EXEMPT_TIERS
     inventory = context.inventory
     region = context.region_status
-    # Rules of the 2021 方案 that apply only to projects that are reviewed.
+    # Rules of the 2021 方案 (and later texts) that apply only to projects that are reviewed.
     fangan = policy.substitution_rules and not exempt
+    on = facts.submitted_on
 
     findings: list[Finding] = []
     add = findings.append
 
-    # 《办法》: tier.
-    if exempt:
-        tier_params: tuple[tuple[str, Any], ...] = (
-            ("counted_tce", counted),
-            ("exempt_below_tce", policy.exempt_below_tce),
-            ("electricity_kwh", energy.electricity_kwh),
-            ("exempt_below_kwh", policy.exempt_below_kwh),
+    # 《办法》: tier (review figure) or the exempt list.
+    if tier_code == TIER_EXEMPT_INDUSTRY and listing is not None:
+        add(_finding(tier_code, listing[1], listing[0]))
+    elif exempt:
+        add(
+            _finding(
+                tier_code,
+                citations.measures_exemption(edition),
+                (
+                    ("review_tce", energy.review_tce),
+                    ("exempt_below_tce", policy.exempt_below_tce),
+                    ("electricity_kwh", energy.electricity_kwh),
+                    ("exempt_below_kwh", policy.exempt_below_kwh),
+                ),
+            )
         )
     else:
-        tier_params = (("counted_tce", counted), ("threshold_tce", policy.provincial_threshold_tce))
-    add(Finding(tier_code, "info", policy.measures_basis, tier_params))
+        add(
+            _finding(
+                tier_code,
+                citations.measures_tier(edition),
+                (
+                    ("review_tce", energy.review_tce),
+                    ("threshold_tce", policy.provincial_threshold_tce),
+                ),
+            )
+        )
 
     # 方案（七）: two-high catalogue and inventory.
     two_high_result, catalogue_row = two_high.evaluate(
@@ -109,10 +243,9 @@ def assess(
     is_two_high = two_high_result.is_two_high
     if catalogue_row is not None:
         add(
-            Finding(
+            _finding(
                 codes.TWO_HIGH_CATALOGUE,
-                "info",
-                _BASIS[codes.TWO_HIGH_CATALOGUE],
+                citations.fangan("七"),
                 (
                     ("industry", facts.industry),
                     ("industry_name", reference.industries.get(facts.industry, "")),
@@ -122,10 +255,9 @@ def assess(
         )
     if inventory is not None:
         add(
-            Finding(
+            _finding(
                 codes.TWO_HIGH_INVENTORY,
-                "warning" if inventory.disposal in _DISPOSALS_WARNING else "info",
-                _BASIS[codes.TWO_HIGH_INVENTORY],
+                citations.fangan("七"),
                 (
                     ("project_code", inventory.project_code),
                     ("status", inventory.status),
@@ -134,87 +266,51 @@ def assess(
             )
         )
 
-    # 方案（七）: routing of two-high projects (versions with the 2021 方案 only).
+    # 方案（七）: routing of two-high projects on the new figure (versions with the 方案 only).
     route: Route
     if exempt:
         route = "exempt"
     elif is_two_high and policy.substitution_rules:
         guidance = policy.two_high_window_guidance_tce
-        params = (("counted_tce", counted), ("threshold_tce", guidance))
-        if guidance is not None and counted >= guidance:
+        params: Params = (("new_tce", energy.new_tce), ("threshold_tce", guidance))
+        if guidance is not None and energy.new_tce >= guidance:
             route = "national_window_guidance"
-            add(
-                Finding(
-                    codes.NATIONAL_WINDOW_GUIDANCE,
-                    "blocking",
-                    _BASIS[codes.NATIONAL_WINDOW_GUIDANCE],
-                    params,
-                )
-            )
+            add(_finding(codes.NATIONAL_WINDOW_GUIDANCE, citations.fangan("七"), params))
         else:
             route = "local_two_high"
-            add(Finding(codes.LOCAL_STRICT, "warning", _BASIS[codes.LOCAL_STRICT], params))
+            add(_finding(codes.LOCAL_STRICT, citations.fangan("七"), params))
     else:
         route = "standard"
 
-    # 1609号 levels; 方案（十二） advanced level for new two-high capacity.
-    results = efficiency.evaluate(facts.products, reference)
-    per_product = [(e, _product_params(e)) for e in results]
-    findings.extend(
-        Finding(codes.EFFICIENCY_LEVEL, "info", _LEVEL_BASIS, p, e.product) for e, p in per_product
-    )
-    if fangan and per_product:
-        if is_two_high and facts.construction_type in _ADVANCED_REQUIRED_FOR:
-            findings.extend(
-                Finding(
-                    codes.EFFICIENCY_NOT_ADVANCED, "blocking", _NOT_ADVANCED_BASIS, p, e.product
-                )
-                for e, p in per_product
-                if e.level != "benchmark"
-            )
-        findings.extend(
-            Finding(
-                codes.EFFICIENCY_BELOW_BASELINE, "blocking", _BELOW_BASELINE_BASIS, p, e.product
-            )
-            for e, p in per_product
-            if e.level == "below_baseline"
-        )
+    # Benchmark editions: levels, striving and binding benchmarks, the baseline; data checks.
+    results = efficiency.evaluate(facts.products, reference, on)
+    findings.extend(_efficiency_findings(facts, results, is_two_high=is_two_high, fangan=fangan))
+    findings.extend(_data_checks(facts, results, energy.equivalent_tce, reference))
 
-    # 方案（十二）: regions behind target; 方案（六）: national major projects.
+    # 方案（十二）: regions behind target; 方案（六）: national major projects; 629号: suspension.
     high_energy = two_high.is_high_energy(facts.industry, reference)
     behind = fangan and region is not None and region.behind_basic_target and high_energy
-    national_major = fangan and facts.national_major_project
     if behind and region is not None:
         add(
-            Finding(
+            _finding(
                 codes.REGION_BEHIND_TARGET,
-                "warning",
-                _BASIS[codes.REGION_BEHIND_TARGET],
-                (
-                    ("province", region.province),
-                    ("province_name", reference.province_name(region.province)),
-                    ("year", region.year),
-                    ("ratio", region.substitution_ratio),
-                ),
+                citations.fangan("十二"),
+                _region_params(region, reference),
             )
         )
-    if national_major:
-        add(Finding(codes.NATIONAL_MAJOR_EXEMPT, "info", _BASIS[codes.NATIONAL_MAJOR_EXEMPT]))
-    required = behind and not facts.national_major_project
     sub = substitution.evaluate(
-        required=required,
-        counted_tce=counted,
+        required=behind,
+        counted_tce=energy.counted_tce,
         ratio=region.substitution_ratio if region is not None else 1.0,
         sources=facts.substitution_sources,
     )
     if sub.shortfall_tce > 0.0:
         add(
-            Finding(
+            _finding(
                 codes.SUBSTITUTION_SHORTFALL,
-                "blocking",
-                _BASIS[codes.SUBSTITUTION_SHORTFALL],
+                citations.fangan("十二"),
                 (
-                    ("counted_tce", counted),
+                    ("counted_tce", energy.counted_tce),
                     ("ratio", sub.ratio),
                     ("required_tce", sub.required_tce),
                     ("provided_tce", sub.provided_tce),
@@ -222,19 +318,58 @@ def assess(
                 ),
             )
         )
+    if fangan and facts.national_major_project:
+        add(
+            _finding(
+                codes.NATIONAL_MAJOR_RELIEF,
+                citations.join(citations.fangan("六"), facts.national_major_document),
+                (
+                    ("document", facts.national_major_document),
+                    ("share_pct", facts.national_major_relief_share * 100.0),
+                    ("before_tce", energy.counted_before_relief_tce),
+                    ("counted_tce", energy.counted_tce),
+                ),
+            )
+        )
+    if (
+        fangan
+        and is_two_high
+        and not facts.national_major_project
+        and region is not None
+        and region.two_high_suspended
+    ):
+        add(
+            _finding(
+                codes.REGION_TWO_HIGH_SUSPENDED,
+                citations.BAROMETER_629,
+                _region_params(region, reference),
+            )
+        )
+
+    # 国发〔2018〕22号 / 国发〔2023〕24号: coal substitution in the key regions (every version).
+    if not exempt and two_high.burns_coal(facts.energy, reference):
+        coal_row = coal_substitution_row(facts.region, facts.construction_type, on, reference)
+        if coal_row is not None:
+            add(
+                _finding(
+                    codes.COAL_SUBSTITUTION_REQUIRED,
+                    coal_row.basis,
+                    (("area", coal_row.name_zh), ("area_code", coal_row.code)),
+                )
+            )
 
     # 方案（七）: the inventory's disposal opinion (every version).
     if not exempt and inventory is not None and inventory.disposal == "stop":
         add(
-            Finding(
+            _finding(
                 codes.INVENTORY_DISPOSAL_STOP,
-                "blocking",
-                _BASIS[codes.INVENTORY_DISPOSAL_STOP],
+                citations.fangan("七"),
                 (("disposal", inventory.disposal),),
             )
         )
 
-    found = frozenset(f.code for f in findings)
+    ordered = tuple(sorted(findings, key=lambda f: codes.ORDER[f.code]))
+    found = frozenset(f.code for f in ordered)
     return Assessment(
         facts=facts,
         policy=policy,
@@ -247,7 +382,7 @@ def assess(
         efficiency=results,
         substitution=sub,
         recommendation=recommend(exempt, found),
-        findings=tuple(findings),
+        findings=ordered,
         region_status=region,
         codes=found,
     )

@@ -1,7 +1,8 @@
 """The assessment contract's example, as data: for API docs, fixtures and tests.
 
 ``CONTRACT_EXAMPLE_INPUT`` is the input of the contract verbatim; ``CONTRACT_EXAMPLE_OUTPUT`` the
-contract's output values for it (with no regional status for province 32), messages left out.
+contract's output values for it (with no regional status for province 32), messages and
+bases left out.
 """
 
 from __future__ import annotations
@@ -15,27 +16,39 @@ CONTRACT_EXAMPLE_INPUT: Final[dict[str, Any]] = {
     "region": "320505",
     "industry": "3011",
     "construction_type": "new",
+    "project_type": "",
+    "unchanged_site_process_equipment": False,
     "national_major_project": False,
+    "national_major_document": "",
+    "national_major_relief_share": 0,
     "submitted_on": "2026-11-20",
     "energy": [
         {"type": "raw_coal", "quantity": 150000, "unit": "t"},
         {"type": "electricity", "quantity": 9.5e7, "unit": "kWh"},
         {"type": "natural_gas", "quantity": 120, "unit": "wan_m3"},
     ],
+    "exported_energy": [],
     "baseline_energy": [],
     "renewable_electricity_kwh": 0,
     "feedstock_tce": 0,
-    "products": [{"product": "cement_clinker", "annual_output": 1500000, "unit_energy": 100.0}],
+    "products": [{"product": "cement_clinker", "annual_output": 1200000, "unit_energy": 100.0}],
     "substitution_sources": [{"description": "关停2条2500t/d熟料线", "saved_tce": 40000}],
 }
 
 CONTRACT_EXAMPLE_OUTPUT: Final[dict[str, Any]] = {
+    "contract_version": 2,
     "policy_version": "2023",
     "energy": {
         "equivalent_tce": 120277.66,
         "equal_value_tce": 137168.66,
+        "baseline_tce": 0.0,
+        "review_tce": 120277.66,
+        "new_tce": 120277.66,
         "counted_tce": 120277.66,
+        "renewable_tce": 0.0,
+        "feedstock_tce": 0.0,
         "electricity_kwh": 95000000.0,
+        "on_increment": False,
     },
     "review_required": True,
     "review_level": "provincial",
@@ -54,6 +67,8 @@ CONTRACT_EXAMPLE_OUTPUT: Final[dict[str, Any]] = {
             "level": "benchmark",
             "benchmark": 100.0,
             "baseline": 117.0,
+            "edition": "2021",
+            "mandatory": False,
         }
     ],
     "substitution": {
@@ -65,10 +80,11 @@ CONTRACT_EXAMPLE_OUTPUT: Final[dict[str, Any]] = {
     },
     "recommendation": "defer",
     "findings": [
-        {"code": "TIER_PROVINCIAL", "severity": "info", "basis": "《办法》(2023)"},
-        {"code": "TWO_HIGH_CATALOGUE", "severity": "info", "basis": "方案（七）"},
-        {"code": "NATIONAL_WINDOW_GUIDANCE", "severity": "blocking", "basis": "方案（七）"},
-        {"code": "EFFICIENCY_LEVEL", "severity": "info", "basis": "发改产业〔2021〕1609号"},
+        {"code": "TIER_PROVINCIAL", "severity": "info"},
+        {"code": "TWO_HIGH_CATALOGUE", "severity": "info"},
+        {"code": "NATIONAL_WINDOW_GUIDANCE", "severity": "blocking"},
+        {"code": "EFFICIENCY_LEVEL", "severity": "info"},
+        {"code": "COAL_SUBSTITUTION_REQUIRED", "severity": "warning"},
     ],
 }
 

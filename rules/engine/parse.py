@@ -36,6 +36,13 @@ _REGION = re.compile(r"[0-9]{6}")
 _INDUSTRY = re.compile(r"[0-9]{4}")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
+# Limits on every list and text (no input may exhaust a worker); numbers are capped far above
+# any real plant so that no product of quantity × factor × coefficient can overflow.
+MAX_LINES: Final = 100
+MAX_TEXT: Final = 200
+MAX_DESCRIPTION: Final = 500
+MAX_NUMBER: Final = 1e15
+
 
 class InvalidFacts(ValueError):
     """The payload has errors; ``errors`` maps each field path to its messages."""
@@ -122,6 +129,9 @@ def _number(
     if isinstance(number, str):
         errors.add(path, number)
         return None
+    if abs(number) > MAX_NUMBER:
+        errors.add(path, "too_large", limit=MAX_NUMBER)
+        return None
     if minimum == "zero" and number < 0:
         errors.add(path, "negative")
         return None
@@ -132,7 +142,13 @@ def _number(
 
 
 def _string(
-    data: Mapping[str, Any], key: str, path: str, errors: _Collector, *, required: bool
+    data: Mapping[str, Any],
+    key: str,
+    path: str,
+    errors: _Collector,
+    *,
+    required: bool,
+    limit: int = MAX_TEXT,
 ) -> str | None:
     value = data.get(key)
     if value is None:
@@ -142,6 +158,19 @@ def _string(
     if not isinstance(value, str):
         errors.add(path, "not_string")
         return None
+    if len(value) > limit:
+        errors.add(path, "too_long", limit=limit)
+        return None
+    return value
+
+
+def _boolean(data: Mapping[str, Any], key: str, errors: _Collector) -> bool:
+    value = data.get(key)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        errors.add(key, "not_boolean")
+        return False
     return value
 
 
@@ -152,6 +181,9 @@ def _list(data: Mapping[str, Any], key: str, errors: _Collector) -> list[tuple[s
         return []
     if not isinstance(value, list | tuple):
         errors.add(key, "not_list")
+        return []
+    if len(value) > MAX_LINES:
+        errors.add(key, "too_many", limit=MAX_LINES)
         return []
     return [(f"{key}.{index}", item) for index, item in enumerate(value)]
 
@@ -212,7 +244,7 @@ def _products(
             errors.add(path, "not_object")
             continue
         product = _string(item, "product", f"{path}.product", errors, required=True)
-        if product is not None and product not in reference.benchmarks:
+        if product is not None and product not in reference.benchmark_editions:
             errors.add(f"{path}.product", "product_unknown", value=product)
             product = None
         output = _number(item, "annual_output", f"{path}.annual_output", errors, default=0.0)
@@ -228,7 +260,14 @@ def _sources(data: Mapping[str, Any], errors: _Collector) -> list[SubstitutionSo
         if not _is_object(item):
             errors.add(path, "not_object")
             continue
-        description = _string(item, "description", f"{path}.description", errors, required=False)
+        description = _string(
+            item,
+            "description",
+            f"{path}.description",
+            errors,
+            required=False,
+            limit=MAX_DESCRIPTION,
+        )
         saved = _number(item, "saved_tce", f"{path}.saved_tce", errors)
         if saved is not None and not errors.has_under(path):
             out.append(SubstitutionSource(description or "", saved))
@@ -291,6 +330,11 @@ def parse_facts(
         if not _REGION.fullmatch(region):
             errors.add("region", "region_format")
             region = None
+        elif region in reference.abolished_regions and region not in reference.regions:
+            errors.add(
+                "region", "region_abolished", value=region, name=reference.region_name(region)
+            )
+            region = None
         elif region not in reference.regions:
             errors.add("region", "region_unknown", value=region)
             region = None
@@ -312,30 +356,79 @@ def parse_facts(
         errors.add("construction_type", "construction_type")
         construction_type = None
 
-    national_major = payload.get("national_major_project")
-    if national_major is None:
-        national_major = False
-    elif not isinstance(national_major, bool):
-        errors.add("national_major_project", "not_boolean")
+    project_type = _string(payload, "project_type", "project_type", errors, required=False)
+    project_type = (project_type or "").strip()
+    if project_type and project_type not in reference.exempt_project_types:
+        errors.add("project_type", "project_type_unknown", value=project_type)
+
+    unchanged = _boolean(payload, "unchanged_site_process_equipment", errors)
+
+    # 方案（六）: a national major project's relief is the share its State Council filing grants.
+    national_major = _boolean(payload, "national_major_project", errors)
+    document = ""
+    share = 0.0
+    if national_major:
+        document = (
+            _string(
+                payload,
+                "national_major_document",
+                "national_major_document",
+                errors,
+                required=False,
+            )
+            or ""
+        ).strip()
+        if not document and "national_major_document" not in errors.errors:
+            errors.add("national_major_document", "document_required")
+        share_value = _number(
+            payload,
+            "national_major_relief_share",
+            "national_major_relief_share",
+            errors,
+            minimum="any",
+            default=0.0,
+        )
+        if share_value is not None:
+            if not 0.0 < share_value <= 1.0:
+                errors.add("national_major_relief_share", "relief_share_range")
+            else:
+                share = share_value
 
     submitted_on = _submitted_on(payload, today, versions, errors)
 
     energy, electricity_complete = _energy_lines(payload, "energy", reference, errors)
+    exported, _ = _energy_lines(payload, "exported_energy", reference, errors)
     baseline, _ = _energy_lines(payload, "baseline_energy", reference, errors)
+    energy_complete = not errors.has_under("energy")
+    exported_complete = not errors.has_under("exported_energy")
 
     renewable = _number(
         payload, "renewable_electricity_kwh", "renewable_electricity_kwh", errors, default=0.0
     )
-    # 方案（八）: the renewable deduction cannot exceed the electricity listed; compared only when
-    # every electricity line could be read.
+    # The renewable electricity cannot exceed the electricity listed; compared only when every
+    # electricity line could be read.
     electricity_complete = electricity_complete and "energy" not in errors.errors
-    if renewable is not None and renewable > 0 and electricity_complete:
-        _, listed = equivalent_and_kwh(energy, reference)
-        if renewable > listed:
-            errors.add(
-                "renewable_electricity_kwh", "renewable_exceeds", value=renewable, limit=listed
-            )
+    consumed_tce, listed_kwh = equivalent_and_kwh(energy, reference)
+    if renewable is not None and renewable > 0 and electricity_complete and renewable > listed_kwh:
+        errors.add(
+            "renewable_electricity_kwh", "renewable_exceeds", value=renewable, limit=listed_kwh
+        )
+    # GB/T 2589-2020: exported energy is netted out of what the project consumes.
+    exported_tce, _ = equivalent_and_kwh(exported, reference)
+    if energy_complete and exported_complete and exported_tce > consumed_tce:
+        errors.add("exported_energy", "exported_exceeds", value=exported_tce, limit=consumed_tce)
     feedstock = _number(payload, "feedstock_tce", "feedstock_tce", errors, default=0.0)
+    equivalent = consumed_tce - exported_tce
+    if (
+        feedstock is not None
+        and feedstock > 0
+        and energy_complete
+        and exported_complete
+        and feedstock > equivalent
+    ):
+        errors.add(
+            "feedstock_tce", "feedstock_exceeds", value=feedstock, limit=max(0.0, equivalent)
+        )
 
     products = _products(payload, reference, errors)
     sources = _sources(payload, errors)
@@ -357,8 +450,13 @@ def parse_facts(
         submitted_on=submitted_on,
         project_code=project_code or "",
         name=name or "",
-        national_major_project=bool(national_major),
+        project_type=project_type,
+        unchanged_site_process_equipment=unchanged,
+        national_major_project=national_major,
+        national_major_document=document,
+        national_major_relief_share=share,
         energy=tuple(energy),
+        exported_energy=tuple(exported),
         baseline_energy=tuple(baseline),
         renewable_electricity_kwh=renewable,
         feedstock_tce=feedstock,
@@ -385,9 +483,14 @@ def facts_to_payload(facts: Facts) -> dict[str, Any]:
         "region": facts.region,
         "industry": facts.industry,
         "construction_type": facts.construction_type,
+        "project_type": facts.project_type,
+        "unchanged_site_process_equipment": facts.unchanged_site_process_equipment,
         "national_major_project": facts.national_major_project,
+        "national_major_document": facts.national_major_document,
+        "national_major_relief_share": facts.national_major_relief_share,
         "submitted_on": facts.submitted_on.isoformat(),
         "energy": [_line_payload(line) for line in facts.energy],
+        "exported_energy": [_line_payload(line) for line in facts.exported_energy],
         "baseline_energy": [_line_payload(line) for line in facts.baseline_energy],
         "renewable_electricity_kwh": facts.renewable_electricity_kwh,
         "feedstock_tce": facts.feedstock_tce,

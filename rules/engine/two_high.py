@@ -1,8 +1,13 @@
 """Two-high (高耗能、高排放) status, 方案（七）, and the high-energy industries of 方案（十二）.
 
 A project is two-high when its GB/T 4754-2017 class is a ``two_high=yes`` row of the catalogue
-(coal power rows, ``condition=coal_fired``, only when the energy lines include raw coal, washed
-coal or coke), or when its project code is on the province's two-high inventory.
+(coal power rows, ``condition=coal_fired``, only when ``energy`` has a coal-family type —
+``coal_family=yes`` in energy_coefficients.csv — with quantity > 0), or when its project code
+is on the province's two-high inventory.
+
+High-energy (方案（十二）): the industry's own class row decides when it has one; else its
+two-digit division row; else no. So in division 44 only fossil power and heat (4411, 4412, 4430)
+are high-energy, and a wind farm (4415) is not.
 """
 
 from __future__ import annotations
@@ -14,14 +19,19 @@ from rules.engine.reference import Reference
 from rules.engine.types import CatalogueRow, EnergyLine, InventoryEntry, TwoHighResult
 
 COAL_FIRED: Final = "coal_fired"
-COAL_TYPES: Final = frozenset({"raw_coal", "washed_coal", "coke"})
 
 BASIS_CATALOGUE: Final = "catalogue"
 BASIS_INVENTORY: Final = "inventory"
 
 
-def burns_coal(lines: Iterable[EnergyLine]) -> bool:
-    return any(line.type in COAL_TYPES for line in lines)
+def burns_coal(lines: Iterable[EnergyLine], reference: Reference) -> bool:
+    """Whether any line is a coal-family type with a quantity above zero."""
+    types = reference.energy_types
+    for line in lines:
+        energy_type = types.get(line.type)
+        if energy_type is not None and energy_type.coal_family and line.quantity > 0:
+            return True
+    return False
 
 
 def catalogue_match(
@@ -31,17 +41,17 @@ def catalogue_match(
     row = reference.catalogue.get(industry)
     if row is None or not row.two_high or row.level != "class":
         return None
-    if row.condition == COAL_FIRED and not burns_coal(energy):
+    if row.condition == COAL_FIRED and not burns_coal(energy, reference):
         return None
     return row
 
 
 def is_high_energy(industry: str, reference: Reference) -> bool:
-    """High-energy (方案（十二）): the class row says so, or its 2-digit division does."""
+    """High-energy (方案（十二）): the class row decides when there is one, else the division."""
     catalogue = reference.catalogue
     row = catalogue.get(industry)
-    if row is not None and row.high_energy:
-        return True
+    if row is not None and row.level == "class":
+        return row.high_energy
     division = catalogue.get(industry[:2])
     return division is not None and division.high_energy
 

@@ -19,7 +19,10 @@ ConstructionType = Literal["new", "expansion", "renovation"]
 ReviewLevel = Literal["none", "delegated", "provincial"]
 Route = Literal["exempt", "standard", "local_two_high", "national_window_guidance"]
 Recommendation = Literal["approve", "defer", "reject", "not_required"]
-EfficiencyLevel = Literal["benchmark", "baseline", "below_baseline"]
+EfficiencyLevel = Literal["benchmark", "baseline", "below_baseline", "no_benchmark"]
+
+CONTRACT_VERSION: Final = 2
+"""The version of the assessment contract this engine implements (shared/spec)."""
 
 CONSTRUCTION_TYPES: Final = ("new", "expansion", "renovation")
 INVENTORY_STATUSES: Final = ("in_construction", "planned", "existing")
@@ -43,11 +46,9 @@ class PolicyVersion:
     equal_value_kgce_per_kwh: float
     measures_edition: str
     basis: str = ""
-
-    @property
-    def measures_basis(self) -> str:
-        """The tier findings' basis: ``《办法》(2016)`` or ``《办法》(2023)``."""
-        return f"《办法》({self.measures_edition})"
+    increment_basis: str = "expansion_and_renovation"
+    regional_deducts_renewable: bool = False
+    regional_deducts_feedstock: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ class RegionStatus:
     behind_basic_target: bool = False
     substitution_ratio: float = 1.0
     warning_level: str = "green"
+    two_high_suspended: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +127,13 @@ class Facts:
     project_code: str = ""
     name: str = ""
     province: str = ""
+    project_type: str = ""
+    unchanged_site_process_equipment: bool = False
     national_major_project: bool = False
+    national_major_document: str = ""
+    national_major_relief_share: float = 0.0
     energy: tuple[EnergyLine, ...] = ()
+    exported_energy: tuple[EnergyLine, ...] = ()
     baseline_energy: tuple[EnergyLine, ...] = ()
     renewable_electricity_kwh: float = 0.0
     feedstock_tce: float = 0.0
@@ -150,6 +157,7 @@ class EnergyType:
     base_unit: str
     tce_per_base_unit: float
     note: str = ""
+    coal_family: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +184,12 @@ class CatalogueRow:
 
 @dataclass(frozen=True, slots=True)
 class Benchmark:
-    """A product's 标杆 (benchmark) and 基准 (baseline) unit consumption (1609号)."""
+    """One edition of a product's 标杆 (benchmark) and 基准 (baseline) unit consumption
+    (发改产业〔2021〕1609号 and its later editions), in force from ``effective_from``.
+
+    ``benchmark_mandatory_from``: the date from which a sector plan makes the benchmark binding
+    for new, expanded and renovated projects (``mandatory_basis`` cites it), else ``None``.
+    """
 
     product: str
     name_zh: str
@@ -184,8 +197,57 @@ class Benchmark:
     benchmark: float
     baseline: float
     sector: str
-    industry: str
+    industries: tuple[str, ...] = ()
     source: str = ""
+    output_unit: str = ""
+    edition: str = ""
+    effective_from: date | None = None
+    benchmark_mandatory_from: date | None = None
+    mandatory_basis: str = ""
+
+    @property
+    def industry(self) -> str:
+        """The first industry class (kept for callers that show one)."""
+        return self.industries[0] if self.industries else ""
+
+    def mandatory_on(self, day: date) -> bool:
+        return self.benchmark_mandatory_from is not None and self.benchmark_mandatory_from <= day
+
+
+@dataclass(frozen=True, slots=True)
+class ExemptIndustry:
+    """An industry class of 《不单独进行节能审查的行业目录》 (发改环资规〔2017〕1975号)."""
+
+    code: str
+    name_zh: str
+    list_item: str
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExemptProjectType:
+    """A kind of project on the exempt list that no industry class identifies."""
+
+    type: str
+    name_zh: str
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class CoalRegion:
+    """An air-pollution key region where coal-consuming projects owe coal substitution."""
+
+    code: str
+    name_zh: str
+    effective_from: date
+    effective_to: date | None
+    applies_to: tuple[str, ...]
+    basis: str
+
+    def in_force(self, day: date) -> bool:
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -202,16 +264,26 @@ class EnergyLineAccount(NamedTuple):
 
 
 class EnergyAccount(NamedTuple):
-    """Annual comprehensive energy consumption, full precision (rounded only in ``as_dict``)."""
+    """Annual comprehensive energy consumption, full precision (rounded only in ``as_dict``).
+
+    ``review_tce`` is the figure the tier and the exemption use, ``new_tce`` (新增能耗) the one
+    window guidance uses, ``counted_tce`` (计入能耗双控) the one substitution and budgets use.
+    """
 
     equivalent_tce: float
     equal_value_tce: float
     counted_tce: float
     electricity_kwh: float
-    baseline_equivalent_tce: float = 0.0
-    renewable_deduction_tce: float = 0.0
+    baseline_tce: float = 0.0
+    review_tce: float = 0.0
+    new_tce: float = 0.0
+    renewable_tce: float = 0.0
     feedstock_tce: float = 0.0
+    on_increment: bool = False
+    exported_tce: float = 0.0
     lines: tuple[EnergyLineAccount, ...] = ()
+    exported_lines: tuple[EnergyLineAccount, ...] = ()
+    counted_before_relief_tce: float = 0.0
 
 
 class TwoHighResult(NamedTuple):
@@ -227,8 +299,16 @@ class EfficiencyResult(NamedTuple):
     unit: str
     unit_energy: float
     level: EfficiencyLevel
-    benchmark: float
-    baseline: float
+    benchmark: float | None
+    baseline: float | None
+    edition: str | None = None
+    mandatory: bool = False
+    annual_output: float = 0.0
+    industries: tuple[str, ...] = ()
+    source: str = ""
+    mandatory_basis: str = ""
+    output_unit: str = ""
+    mandatory_from: str = ""
 
 
 class SubstitutionResult(NamedTuple):
@@ -302,33 +382,31 @@ class Assessment(NamedTuple):
         return code in self.codes
 
     def as_dict(self, lang: str = "zh") -> dict[str, Any]:
-        """The contract's output JSON; tce rounded to 2 decimals here and only here."""
+        """The contract's output JSON (version 2); tce rounded to 2 decimals here and only here."""
         energy = self.energy
         two_high = self.two_high
         inventory = two_high.inventory
         sub = self.substitution
         policy = self.policy
         region = self.region_status
+        facts = self.facts
         return {
+            "contract_version": CONTRACT_VERSION,
             "policy_version": policy.version,
             "energy": {
                 "equivalent_tce": _tce(energy.equivalent_tce),
                 "equal_value_tce": _tce(energy.equal_value_tce),
+                "baseline_tce": _tce(energy.baseline_tce),
+                "review_tce": _tce(energy.review_tce),
+                "new_tce": _tce(energy.new_tce),
                 "counted_tce": _tce(energy.counted_tce),
-                "electricity_kwh": float(energy.electricity_kwh),
-                "baseline_equivalent_tce": _tce(energy.baseline_equivalent_tce),
-                "renewable_deduction_tce": _tce(energy.renewable_deduction_tce),
+                "renewable_tce": _tce(energy.renewable_tce),
                 "feedstock_tce": _tce(energy.feedstock_tce),
-                "lines": [
-                    {
-                        "type": line.type,
-                        "quantity": line.quantity,
-                        "unit": line.unit,
-                        "equivalent_tce": _tce(line.equivalent_tce),
-                        "equal_value_tce": _tce(line.equal_value_tce),
-                    }
-                    for line in energy.lines
-                ],
+                "electricity_kwh": float(energy.electricity_kwh),
+                "on_increment": energy.on_increment,
+                "exported_tce": _tce(energy.exported_tce),
+                "lines": [_line_dict(line) for line in energy.lines],
+                "exported_lines": [_line_dict(line) for line in energy.exported_lines],
             },
             "review_required": self.review_required,
             "review_level": self.review_level,
@@ -355,8 +433,11 @@ class Assessment(NamedTuple):
                     "level": e.level,
                     "benchmark": e.benchmark,
                     "baseline": e.baseline,
+                    "edition": e.edition,
+                    "mandatory": e.mandatory,
                     "unit": e.unit,
                     "name_zh": e.name_zh,
+                    "annual_output": e.annual_output,
                 }
                 for e in self.efficiency
             ],
@@ -369,12 +450,13 @@ class Assessment(NamedTuple):
             },
             "recommendation": self.recommendation,
             "findings": [f.as_dict(lang) for f in self.findings],
-            "project_code": self.facts.project_code,
-            "region": self.facts.region,
-            "province": self.facts.province,
-            "industry": self.facts.industry,
-            "construction_type": self.facts.construction_type,
-            "submitted_on": self.facts.submitted_on.isoformat(),
+            "project_code": facts.project_code,
+            "region": facts.region,
+            "province": facts.province,
+            "industry": facts.industry,
+            "construction_type": facts.construction_type,
+            "project_type": facts.project_type,
+            "submitted_on": facts.submitted_on.isoformat(),
             "tier": self.tier,
             "policy": {
                 "version": policy.version,
@@ -384,6 +466,9 @@ class Assessment(NamedTuple):
                 "exempt_below_kwh": policy.exempt_below_kwh,
                 "two_high_window_guidance_tce": policy.two_high_window_guidance_tce,
                 "substitution_rules": policy.substitution_rules,
+                "increment_basis": policy.increment_basis,
+                "regional_deducts_renewable": policy.regional_deducts_renewable,
+                "regional_deducts_feedstock": policy.regional_deducts_feedstock,
                 "equal_value_kgce_per_kwh": policy.equal_value_kgce_per_kwh,
                 "measures_edition": policy.measures_edition,
                 "basis": policy.basis,
@@ -399,5 +484,16 @@ class Assessment(NamedTuple):
                 "behind_basic_target": region.behind_basic_target,
                 "substitution_ratio": region.substitution_ratio,
                 "warning_level": region.warning_level,
+                "two_high_suspended": region.two_high_suspended,
             },
         }
+
+
+def _line_dict(line: EnergyLineAccount) -> dict[str, Any]:
+    return {
+        "type": line.type,
+        "quantity": line.quantity,
+        "unit": line.unit,
+        "equivalent_tce": _tce(line.equivalent_tce),
+        "equal_value_tce": _tce(line.equal_value_tce),
+    }

@@ -129,8 +129,8 @@ def test_measured_coal_heat_value():
     assert coefficient(REF.energy_types["natural_gas"], 35544) == pytest.approx(35544 / 29307.6e3)
 
 
-# --- deductions ---------------------------------------------------------------------------------
-def test_renewable_deducted_at_the_electricity_coefficient_and_feedstock_deducted():
+# --- deductions (contract v2: only from the regional count, and only from the 2022 version) ---
+def test_renewable_and_feedstock_leave_only_the_counted_figure():
     result = energy_of(
         energy=[
             {"type": "electricity", "quantity": 10_000_000, "unit": "kWh"},
@@ -140,86 +140,148 @@ def test_renewable_deducted_at_the_electricity_coefficient_and_feedstock_deducte
         feedstock_tce=500,
     )
     assert result.equivalent_tce == pytest.approx(1229 + 3000)
-    assert result.renewable_deduction_tce == pytest.approx(491.6)
+    assert result.review_tce == pytest.approx(1229 + 3000)
+    assert result.new_tce == pytest.approx(1229 + 3000)
+    assert result.renewable_tce == pytest.approx(491.6)
+    assert result.feedstock_tce == 500
     assert result.counted_tce == pytest.approx(1229 + 3000 - 491.6 - 500)
     # The exemption test uses the electricity listed, not net of renewables.
     assert result.electricity_kwh == 10_000_000
 
 
+@pytest.mark.parametrize(
+    ("version", "deducted"), [("2016", False), ("2021", False), ("2022", True), ("2023", True)]
+)
+def test_regional_deductions_date_from_the_2022_version(version, deducted):
+    result = energy_of(
+        version,
+        energy=[{"type": "other_tce", "quantity": 3000, "unit": "tce"}],
+        feedstock_tce=500,
+    )
+    assert result.counted_tce == (2500.0 if deducted else 3000.0)
+    assert result.review_tce == 3000.0
+
+
 def test_counted_never_below_zero():
     result = energy_of(
-        energy=[{"type": "other_tce", "quantity": 100, "unit": "tce"}], feedstock_tce=500
+        energy=[
+            {"type": "other_tce", "quantity": 100, "unit": "tce"},
+            {"type": "electricity", "quantity": 1_000_000, "unit": "kWh"},
+        ],
+        feedstock_tce=100,
+        renewable_electricity_kwh=1_000_000,
     )
     assert result.counted_tce == 0.0
-    assert result.equivalent_tce == 100.0
+    assert result.equivalent_tce == pytest.approx(222.9)
 
 
-# --- renovation ---------------------------------------------------------------------------------
-def test_renovation_counts_the_increment_over_the_baseline():
+# --- exported energy (GB/T 2589-2020) -----------------------------------------------------------
+def test_exported_energy_is_netted_out_of_both_figures():
     result = energy_of(
-        construction_type="renovation",
         energy=[
-            {"type": "other_tce", "quantity": 30000, "unit": "tce"},
-            {"type": "electricity", "quantity": 8_000_000, "unit": "kWh"},
+            {"type": "raw_coal", "quantity": 10000, "unit": "t"},
+            {"type": "electricity", "quantity": 1_000_000, "unit": "kWh"},
         ],
-        baseline_energy=[
-            {"type": "other_tce", "quantity": 10000, "unit": "tce"},
-            {"type": "electricity", "quantity": 2, "unit": "MWh"},
-        ],
-        renewable_electricity_kwh=1_000_000,
-        feedstock_tce=100,
+        exported_energy=[{"type": "electricity", "quantity": 2_000_000, "unit": "kWh"}],
     )
-    energy_eq = 30000 + 8_000_000 * 0.0001229
-    baseline_eq = 10000 + 2000 * 0.0001229
-    assert result.equivalent_tce == pytest.approx(energy_eq)
-    assert result.baseline_equivalent_tce == pytest.approx(baseline_eq)
-    assert result.counted_tce == pytest.approx(energy_eq - baseline_eq - 122.9 - 100)
-    assert result.electricity_kwh == 8_000_000 - 2000
+    gross = 10000 * 0.7143 + 1_000_000 * 0.0001229
+    assert result.exported_tce == pytest.approx(2_000_000 * 0.0001229)
+    assert result.equivalent_tce == pytest.approx(gross - 245.8)
+    equal_value = 10000 * 0.7143 + (1_000_000 - 2_000_000) * 0.3007 / 1000
+    assert result.equal_value_tce == pytest.approx(equal_value)
+    # The exemption test counts the electricity the project consumes.
+    assert result.electricity_kwh == 1_000_000
 
 
-def test_renovation_increment_clamped_at_zero():
+# --- increments by version (2016: 改扩建; 2023: unchanged renovation only) -----------------------
+RENOVATION = {
+    "energy": [
+        {"type": "other_tce", "quantity": 30000, "unit": "tce"},
+        {"type": "electricity", "quantity": 8_000_000, "unit": "kWh"},
+    ],
+    "baseline_energy": [
+        {"type": "other_tce", "quantity": 10000, "unit": "tce"},
+        {"type": "electricity", "quantity": 2, "unit": "MWh"},
+    ],
+}
+ENERGY_EQ = 30000 + 8_000_000 * 0.0001229
+BASELINE_EQ = 10000 + 2000 * 0.0001229
+
+
+@pytest.mark.parametrize(
+    ("version", "kind", "unchanged", "increment"),
+    [
+        ("2016", "expansion", False, True),
+        ("2016", "renovation", False, True),
+        ("2021", "expansion", False, True),
+        ("2022", "renovation", False, True),
+        ("2023", "expansion", False, False),
+        ("2023", "expansion", True, False),
+        ("2023", "renovation", False, False),
+        ("2023", "renovation", True, True),
+        ("2016", "new", False, False),
+        ("2023", "new", True, False),
+    ],
+)
+def test_increment_follows_the_version(version, kind, unchanged, increment):
+    result = energy_of(
+        version,
+        construction_type=kind,
+        unchanged_site_process_equipment=unchanged,
+        **RENOVATION,
+    )
+    assert result.on_increment is increment
+    assert result.equivalent_tce == pytest.approx(ENERGY_EQ)
+    baseline = 0.0 if kind == "new" else BASELINE_EQ
+    assert result.baseline_tce == pytest.approx(baseline)
+    # The new figure (window guidance) is the increment for every expansion and renovation.
+    assert result.new_tce == pytest.approx(ENERGY_EQ - baseline)
+    if increment:
+        assert result.review_tce == pytest.approx(ENERGY_EQ - BASELINE_EQ)
+        assert result.electricity_kwh == 8_000_000 - 2000
+    else:
+        assert result.review_tce == pytest.approx(ENERGY_EQ)
+        assert result.electricity_kwh == 8_000_000
+
+
+def test_increment_clamped_at_zero():
     result = energy_of(
         construction_type="renovation",
+        unchanged_site_process_equipment=True,
         energy=[{"type": "electricity", "quantity": 1_000_000, "unit": "kWh"}],
         baseline_energy=[{"type": "electricity", "quantity": 9_000_000, "unit": "kWh"}],
     )
+    assert result.review_tce == 0.0
+    assert result.new_tce == 0.0
     assert result.counted_tce == 0.0
     assert result.electricity_kwh == 0.0
 
 
-@pytest.mark.parametrize("construction_type", ["new", "expansion"])
-def test_baseline_ignored_unless_renovation(construction_type):
-    result = energy_of(
-        construction_type=construction_type,
-        energy=[{"type": "other_tce", "quantity": 3000, "unit": "tce"}],
-        baseline_energy=[{"type": "other_tce", "quantity": 2500, "unit": "tce"}],
-    )
-    assert result.counted_tce == 3000.0
-    assert result.baseline_equivalent_tce == 0.0
-
-
-def test_renovation_increment_decides_the_tier():
+def test_unchanged_renovation_increment_decides_the_tier():
     # 30,000 tce in total but only 900 tce and 4.9 million kWh more than before: exempt.
-    result = assess_payload(
-        example_payload(
-            industry="3011",
-            construction_type="renovation",
-            products=[],
-            energy=[
-                {"type": "other_tce", "quantity": 30000, "unit": "tce"},
-                {"type": "electricity", "quantity": 5_900_000, "unit": "kWh"},
-            ],
-            baseline_energy=[
-                {"type": "other_tce", "quantity": 29100 + 4_900_000 * 0.0001229, "unit": "tce"},
-                {"type": "electricity", "quantity": 1_000_000, "unit": "kWh"},
-            ],
-        ),
-        reference=REF,
-        today=TODAY,
+    payload = example_payload(
+        industry="3011",
+        construction_type="renovation",
+        unchanged_site_process_equipment=True,
+        products=[],
+        energy=[
+            {"type": "other_tce", "quantity": 30000, "unit": "tce"},
+            {"type": "electricity", "quantity": 5_900_000, "unit": "kWh"},
+        ],
+        baseline_energy=[
+            {"type": "other_tce", "quantity": 29100 + 4_900_000 * 0.0001229, "unit": "tce"},
+            {"type": "electricity", "quantity": 1_000_000, "unit": "kWh"},
+        ],
     )
+    result = assess_payload(payload, reference=REF, today=TODAY)
     assert result.energy.electricity_kwh == 4_900_000
-    assert result.counted_tce == pytest.approx(900)
+    assert result.energy.review_tce == pytest.approx(900)
     assert result.route == "exempt"
-    assert result.as_dict()["energy"]["baseline_equivalent_tce"] == round(
+    assert result.as_dict()["energy"]["baseline_tce"] == round(
         29100 + 4_900_000 * 0.0001229 + 1_000_000 * 0.0001229, 2
     )
+    # The same renovation with a changed site or process is counted on its total.
+    payload["unchanged_site_process_equipment"] = False
+    changed = assess_payload(payload, reference=REF, today=TODAY)
+    assert changed.energy.review_tce == pytest.approx(30000 + 5_900_000 * 0.0001229)
+    assert changed.review_level == "provincial"

@@ -55,7 +55,7 @@ def test_contract_example_parses():
         EnergyLine("electricity", 9.5e7, "kWh"),
         EnergyLine("natural_gas", 120.0, "wan_m3"),
     )
-    assert facts.products == (ProductLine("cement_clinker", 1500000.0, 100.0),)
+    assert facts.products == (ProductLine("cement_clinker", 1200000.0, 100.0),)
     assert facts.substitution_sources == (SubstitutionSource("关停2条2500t/d熟料线", 40000.0),)
     assert facts.project_code == "2611-320500-04-01-381276"
     assert facts.name == "某水泥熟料生产线技改项目"
@@ -158,8 +158,12 @@ def test_submitted_on_first_policy_day_is_accepted():
     assert parse(example_payload(submitted_on="2017-01-01")).submitted_on == date(2017, 1, 1)
 
 
-def test_historic_region_codes_are_accepted():
-    assert parse(example_payload(region="110103")).province == "11"
+def test_abolished_region_codes_are_refused():
+    # 110103 崇文区 was merged into 东城区 in 2010; 320523 昆山县 became 320583 昆山市.
+    for code in ("110103", "320523"):
+        errors = errors_of(example_payload(region=code))
+        assert errors == {"region": ["region_abolished"]}
+    assert parse(example_payload(region="320583")).province == "32"
 
 
 def test_negative_unit_energy_is_accepted():

@@ -18,12 +18,14 @@ from rules.engine import (
     RegionStatus,
     SubstitutionSource,
     assess,
+    codes,
     facts_to_payload,
     load_reference,
     parse_facts,
     policy_in_force,
 )
 from rules.engine.codes import DEFERRING, REJECTING
+from rules.engine.energy import equivalent_and_kwh
 
 REF = load_reference()
 SETTINGS = settings(max_examples=300, deadline=None)
@@ -76,6 +78,7 @@ def electricity_kwh(lines: tuple[EnergyLine, ...]) -> float:
 def facts_strategy(draw: st.DrawFn) -> Facts:
     energy = tuple(draw(st.lists(energy_lines(), max_size=5)))
     construction_type = draw(st.sampled_from(["new", "expansion", "renovation"]))
+    national_major = draw(st.booleans())
     return Facts(
         region=draw(st.sampled_from(REGIONS)),
         industry=draw(st.sampled_from(INDUSTRIES)),
@@ -83,13 +86,17 @@ def facts_strategy(draw: st.DrawFn) -> Facts:
         submitted_on=draw(st.dates(min_value=date(2017, 1, 1), max_value=date(2030, 12, 31))),
         project_code=draw(st.text(max_size=24)),
         name=draw(st.text(max_size=10)),
-        national_major_project=draw(st.booleans()),
+        national_major_project=national_major,
+        national_major_document="国函〔2024〕1号" if national_major else "",
+        national_major_relief_share=draw(st.floats(0.01, 1.0)) if national_major else 0.0,
+        unchanged_site_process_equipment=draw(st.booleans()),
+        project_type=draw(st.sampled_from(["", "", "", "railway"])),
         energy=energy,
         baseline_energy=tuple(draw(st.lists(energy_lines(), max_size=3)))
-        if construction_type == "renovation"
+        if construction_type != "new"
         else (),
         renewable_electricity_kwh=electricity_kwh(energy) * draw(st.floats(0, 1)),
-        feedstock_tce=draw(st.one_of(st.just(0.0), st.floats(0, 1e5))),
+        feedstock_tce=equivalent_and_kwh(energy, REF)[0] * draw(st.sampled_from([0.0, 0.5, 1.0])),
         products=tuple(
             draw(
                 st.lists(
@@ -125,6 +132,7 @@ def contexts(draw: st.DrawFn, facts: Facts) -> Context:
             behind_basic_target=draw(st.booleans()),
             substitution_ratio=draw(st.floats(1.0, 3.0)),
             warning_level=draw(st.sampled_from(["green", "yellow", "red"])),
+            two_high_suspended=draw(st.booleans()),
         )
     inventory = None
     if draw(st.booleans()):
@@ -167,14 +175,14 @@ def test_adding_energy_never_lowers_counted_tce(case, extra):
 def test_exempt_is_never_routed_to_window_guidance(case):
     result = run(*case)
     found = {f.code for f in result.findings}
-    if result.tier == "TIER_EXEMPT":
+    if result.tier in {"TIER_EXEMPT", "TIER_EXEMPT_INDUSTRY"}:
         assert result.route == "exempt"
         assert result.recommendation == "not_required"
         assert not found & {"NATIONAL_WINDOW_GUIDANCE", "LOCAL_STRICT", *REJECTING, *DEFERRING}
         assert all(f.severity != "blocking" for f in result.findings)
     if result.route == "national_window_guidance":
-        assert result.tier != "TIER_EXEMPT"
-        assert result.counted_tce >= result.policy.two_high_window_guidance_tce
+        assert result.review_level != "none"
+        assert result.energy.new_tce >= result.policy.two_high_window_guidance_tce
         assert result.two_high.is_two_high
 
 
@@ -200,6 +208,9 @@ def test_recommendation_follows_the_findings(case):
     result = run(*case)
     found = {f.code for f in result.findings}
     assert result.findings[0].code == result.tier
+    assert [codes.ORDER[f.code] for f in result.findings] == sorted(
+        codes.ORDER[f.code] for f in result.findings
+    )
     if result.route == "exempt":
         expected = "not_required"
     elif found & REJECTING:

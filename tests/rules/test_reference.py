@@ -45,26 +45,28 @@ def test_load_reference_is_cached():
     assert load_reference() is REF
 
 
-def test_policy_versions_are_sorted_and_carry_the_measures_edition():
+def test_policy_versions_are_sorted_and_carry_the_v2_columns():
     versions = REF.policy_versions
-    assert [v.version for v in versions] == ["2016", "2021", "2023"]
+    assert [v.version for v in versions] == ["2016", "2021", "2022", "2023"]
     assert [v.effective_from for v in versions] == [
         date(2017, 1, 1),
         date(2021, 9, 11),
+        date(2022, 11, 16),
         date(2023, 6, 1),
     ]
-    assert [v.measures_edition for v in versions] == ["2016", "2016", "2023"]
-    assert [v.measures_basis for v in versions] == [
-        "《办法》(2016)",
-        "《办法》(2016)",
-        "《办法》(2023)",
+    assert [v.measures_edition for v in versions] == ["2016", "2016", "2016", "2023"]
+    assert [v.provincial_threshold_tce for v in versions] == [5000, 5000, 5000, 10000]
+    assert [v.substitution_rules for v in versions] == [False, True, True, True]
+    assert [v.two_high_window_guidance_tce for v in versions] == [None, 50000, 50000, 50000]
+    assert [v.equal_value_kgce_per_kwh for v in versions] == [0.3150, 0.3055, 0.3055, 0.3007]
+    assert [v.increment_basis for v in versions] == [
+        "expansion_and_renovation",
+        "expansion_and_renovation",
+        "expansion_and_renovation",
+        "unchanged_renovation",
     ]
-    assert [v.provincial_threshold_tce for v in versions] == [5000, 5000, 10000]
-    assert [v.substitution_rules for v in versions] == [False, True, True]
-    assert [v.two_high_window_guidance_tce for v in versions] == [None, 50000, 50000]
-    assert [v.equal_value_kgce_per_kwh for v in versions] == [0.3150, 0.3055, 0.3007]
-    # The 2021 basis holds a comma: quoted in our copy, not cut short.
-    assert versions[1].basis.endswith("(305.5 gce/kWh)")
+    assert [v.regional_deducts_renewable for v in versions] == [False, False, True, True]
+    assert [v.regional_deducts_feedstock for v in versions] == [False, False, True, True]
 
 
 def test_policy_versions_match_the_shared_table_apart_from_the_added_column():
@@ -72,14 +74,56 @@ def test_policy_versions_match_the_shared_table_apart_from_the_added_column():
     shared = Path(__file__).resolve().parents[2].parent / "shared/domain/policy_versions.csv"
     if not shared.exists():
         pytest.skip("shared/ not beside the project")
-    with shared.open(encoding="utf-8") as fh:
-        lines = fh.read().splitlines()[1:]
-    for row, line in zip(ours, lines, strict=True):
-        cells = line.split(",", 8)
-        assert [row[k] for k in ("version", "effective_from", "provincial_threshold_tce")] == (
-            cells[:3]
-        )
-        assert row["basis"] == cells[8]
+    with shared.open(encoding="utf-8", newline="") as fh:
+        theirs = list(csv.DictReader(fh))
+    assert len(ours) == len(theirs)
+    for row, other in zip(ours, theirs, strict=True):
+        assert {k: row[k] for k in other} == other
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "energy_coefficients.csv",
+        "two_high_industries.csv",
+        "efficiency_benchmarks.csv",
+        "exempt_industries.csv",
+        "exempt_project_types.csv",
+        "coal_control_regions.csv",
+        "units.csv",
+    ],
+)
+def test_reference_tables_are_copies_of_the_shared_ones(name):
+    shared = Path(__file__).resolve().parents[2].parent / "shared/domain" / name
+    if not shared.exists():
+        pytest.skip("shared/ not beside the project")
+    assert read_csv(name) == list(csv.DictReader(shared.open(encoding="utf-8", newline="")))
+
+
+def test_v2_tables_are_loaded():
+    assert REF.exempt_industries["4415"].list_item == "风电站"
+    assert REF.exempt_project_types["railway"].name_zh.startswith("铁路")
+    assert REF.energy_types["raw_coal"].coal_family
+    assert REF.energy_types["coal_gangue"].coal_family
+    assert not REF.energy_types["natural_gas"].coal_family
+    hebei_2023 = [r for r in REF.coal_regions if r.code == "1303"]
+    assert [(r.effective_from, r.effective_to) for r in hebei_2023] == [(date(2023, 11, 30), None)]
+    assert hebei_2023[0].applies_to == ("new", "expansion", "renovation")
+    steel = REF.benchmarks["blast_furnace"]
+    assert steel.benchmark_mandatory_from == date(2024, 5, 27)
+    assert steel.mandatory_basis.startswith("《钢铁行业节能降碳专项行动计划》")
+    assert REF.benchmark_editions["cement_clinker"][0].edition == "2021"
+    assert REF.benchmarks["coal_to_olefins"].industries == ("2614", "2651")
+
+
+def test_every_basis_is_a_full_citation():
+    bases = [r.basis for r in REF.exempt_industries.values()]
+    bases += [r.basis for r in REF.exempt_project_types.values()]
+    bases += [r.basis for r in REF.coal_regions]
+    bases += [b.source for b in REF.benchmarks.values()]
+    for basis in bases:
+        assert basis.startswith("《"), basis
+        assert "》（" in basis, basis
 
 
 @pytest.mark.parametrize("row", read_csv("energy_coefficients.csv"), ids=lambda r: r["type"])
@@ -113,7 +157,10 @@ def test_catalogue_two_high_classes_and_high_energy_divisions():
     assert {"3011", "4411", "4412", "2511", "3216"} <= two_high
     divisions = {c for c, row in REF.catalogue.items() if row.level == "division"}
     assert divisions == {"25", "26", "30", "31", "32", "44"}
-    assert all(REF.catalogue[d].high_energy for d in divisions)
+    # Division 44 is no longer high-energy as a whole: only its fossil classes are.
+    assert {d for d in divisions if REF.catalogue[d].high_energy} == divisions - {"44"}
+    assert REF.catalogue["4430"].high_energy
+    assert not REF.catalogue["4430"].two_high
     assert REF.catalogue["4411"].condition == "coal_fired"
     assert REF.catalogue["3011"].condition is None
     assert REF.catalogue["3011"].sector == "building_materials"
@@ -169,17 +216,25 @@ def test_catalogue_and_benchmark_classes_are_known_classes():
         ("320000", "江苏省"),
         ("320500", "苏州市"),
         ("320505", "虎丘区"),
-        ("110103", "崇文区"),  # historic (merged in 2010): still a known code
         ("130502", "襄都区"),  # renamed: the latest name
+        ("320583", "昆山市"),
     ],
 )
 def test_known_regions(code, name):
     assert REF.regions[code] == name
 
 
+def test_abolished_regions_are_kept_apart_for_display_only():
+    assert "110103" not in REF.regions
+    assert REF.region_name("110103") == "崇文区"  # merged into 东城区 in 2010
+    assert "320523" not in REF.regions
+    assert REF.region_name("320523") == "昆山县"
+
+
 def test_regions_file_is_what_build_regions_generates():
-    assert REF.regions == build_regions.regions()
-    assert len(REF.regions) > 6000
+    rows = build_regions.regions()
+    assert {code: name for code, name, in_use in rows if in_use == "yes"} == REF.regions
+    assert len(REF.regions) > 3000
     assert REF.province_name("32") == "江苏省"
 
 
