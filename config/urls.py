@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", include("rules.api_urls")),
     path("api/v1/", include("projects.api_urls")),
     path("api/v1/", include("review.api_urls")),
+    path("api/v1/", include("supervision.api_urls")),
     path("verify/", include("review.verify_urls")),
     path("", account_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
@@ -25,5 +26,6 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("review/", include("review.urls")),
     path("policy/", include("rules.urls")),
+    path("supervision/", include("supervision.urls")),
     path("admin/", admin.site.urls),
 ]

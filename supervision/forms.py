@@ -29,7 +29,10 @@ class AcceptanceForm(forms.Form):
     committee_conclusion = forms.CharField(
         label=_("验收委员会结论"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    report = forms.FileField(label=_("节能验收报告（PDF）"))
+    report = forms.FileField(
+        label=_("节能验收报告（PDF）"),
+        error_messages={"required": _("请上传节能验收报告（PDF）。")},
+    )
 
     def __init__(self, *args: Any, conditions: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

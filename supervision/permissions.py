@@ -87,6 +87,15 @@ def inspection_scope(user: Any) -> Q:
     return by_province
 
 
+def is_owner_user(user: Any) -> bool:
+    """An applicant belonging to an organization (the owner side of supervision)."""
+    return (
+        _authenticated(user)
+        and roles.is_applicant(user)
+        and roles.organization_id(user) is not None
+    )
+
+
 def owner_scope(user: Any) -> Q:
     """Cases of the applicant organization of ``user``."""
     org = roles.organization_id(user)

@@ -35,7 +35,8 @@ def test_filing_compares_actual_with_approved_using_the_engine(approved_case, st
     # 10,500 t of raw coal against 10,000 t approved: the same coefficient, +5%
     assert actual == pytest.approx(approved * 1.05, rel=1e-3)
     assert cmp["change_pct"] == pytest.approx(5.0, abs=0.05)
-    assert cmp["exceeds"] is False and acceptance.exceeds_threshold is False
+    assert cmp["exceeds"] is False
+    assert acceptance.exceeds_threshold is False
     assert cmp["unmet_conditions"] == 1
     assert [c["text"] for c in cmp["conditions"]] == [
         "投产前完成余热发电系统建设",

@@ -1,0 +1,56 @@
+"""The supervision API: /api/v1/supervision/…"""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from . import api
+
+P = "supervision/"
+urlpatterns = [
+    path(P + "dashboard/", api.DashboardApi.as_view(), name="api-sv-dashboard"),
+    path(P + "cases/", api.CaseListApi.as_view(), name="api-sv-cases"),
+    path(P + "cases/<int:pk>/", api.CaseDetailApi.as_view(), name="api-sv-case"),
+    path(
+        P + "cases/<int:pk>/split-warnings/",
+        api.SplitWarningsApi.as_view(),
+        name="api-sv-split-warnings",
+    ),
+    path(
+        P + "cases/<int:pk>/construction-start/",
+        api.ConstructionStartApi.as_view(),
+        name="api-sv-construction-start",
+    ),
+    path(
+        P + "cases/<int:pk>/acceptance/", api.AcceptanceFileApi.as_view(), name="api-sv-acceptance"
+    ),
+    path(
+        P + "cases/<int:pk>/acceptance/check/",
+        api.AcceptanceCheckApi.as_view(),
+        name="api-sv-acceptance-check",
+    ),
+    path(
+        P + "cases/<int:pk>/rectifications/",
+        api.RectificationOrderApi.as_view(),
+        name="api-sv-rectify",
+    ),
+    path(P + "cases/<int:pk>/penalties/", api.PenaltyApi.as_view(), name="api-sv-penalty"),
+    path(
+        P + "rectifications/<int:pk>/report/",
+        api.RectificationReportApi.as_view(),
+        name="api-sv-rectification-report",
+    ),
+    path(
+        P + "rectifications/<int:pk>/close/",
+        api.RectificationCloseApi.as_view(),
+        name="api-sv-rectification-close",
+    ),
+    path(P + "inspections/", api.InspectionListApi.as_view(), name="api-sv-inspections"),
+    path(P + "inspections/<int:pk>/", api.InspectionDetailApi.as_view(), name="api-sv-inspection"),
+    path(
+        P + "inspections/<int:pk>/targets/<int:target_pk>/",
+        api.InspectionTargetApi.as_view(),
+        name="api-sv-inspection-target",
+    ),
+    path(P + "monitoring/", api.MonitoringPushApi.as_view(), name="api-sv-monitoring"),
+]
