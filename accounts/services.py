@@ -19,6 +19,8 @@ class PersonaSpec:
     role: str
     organization: str | None = None
     jurisdiction: str = ""
+    authority: str = ""  # code of the authority (authorities app) he works for
+    head: bool = False  # the authority's head (分管负责人) rather than a reviewer
 
 
 ORGANIZATIONS: dict[str, dict[str, str]] = {
@@ -43,7 +45,9 @@ ORGANIZATIONS: dict[str, dict[str, str]] = {
 PERSONAS: tuple[PersonaSpec, ...] = (
     PersonaSpec("alice", "李爱丽", roles.APPLICANT, organization="A"),
     PersonaSpec("carol", "陈卡罗", roles.APPLICANT, organization="B"),
-    PersonaSpec("bob", "王博", roles.REVIEWER, jurisdiction="32"),
+    PersonaSpec("bob", "王博", roles.REVIEWER, jurisdiction="32", authority="32"),
+    PersonaSpec("helen", "何海伦", roles.REVIEWER, jurisdiction="32", authority="32", head=True),
+    PersonaSpec("grace", "顾格蕾", roles.REVIEWER, jurisdiction="32", authority="3205"),
     PersonaSpec("erin", "赵怡然", roles.NATIONAL_REVIEWER),
     PersonaSpec("dana", "孙丹", roles.ADMIN),
 )
@@ -89,5 +93,19 @@ def user_ensure(*, spec: PersonaSpec, password: str = DEMO_PASSWORD) -> User:
 
 @transaction.atomic
 def personas_ensure(*, password: str = DEMO_PASSWORD) -> dict[str, User]:
-    """The named personas every test and the demo data use: alice, carol, bob, erin, dana."""
-    return {spec.username: user_ensure(spec=spec, password=password) for spec in PERSONAS}
+    """The named personas every test and the demo data use: alice, carol (applicants), bob
+    (reviewer of 江苏省发展和改革委员会), helen (its head), grace (reviewer of
+    苏州市发展和改革委员会), erin (national window guidance), dana (admin). The Jiangsu
+    authorities are ensured with their members."""
+    from authorities.services import demo_authorities_ensure
+
+    users = {spec.username: user_ensure(spec=spec, password=password) for spec in PERSONAS}
+    reviewers: dict[str, list[User]] = {}
+    heads: dict[str, list[User]] = {}
+    for spec in PERSONAS:
+        if spec.authority:
+            (heads if spec.head else reviewers).setdefault(spec.authority, []).append(
+                users[spec.username]
+            )
+    demo_authorities_ensure(reviewers=reviewers, heads=heads)
+    return users

@@ -69,13 +69,63 @@ def authorities_of(user: Any) -> list[Authority]:
     return cached
 
 
+def _memberships(user: Any) -> tuple[frozenset[int], frozenset[int], frozenset[str]]:
+    """(ids of the active authorities ``user`` reviews for, ids of those he heads, provinces of
+    the provincial ones among them); two small queries, cached on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset(), frozenset(), frozenset()
+    cached = getattr(user, "_authority_memberships", None)
+    if cached is None:
+        fields = ("authority_id", "authority__level", "authority__province")
+        rows_r = list(
+            Authority.reviewers.through.objects.filter(
+                user_id=user.pk, authority__is_active=True
+            ).values_list(*fields)
+        )
+        rows_h = list(
+            Authority.heads.through.objects.filter(
+                user_id=user.pk, authority__is_active=True
+            ).values_list(*fields)
+        )
+        provinces = frozenset(
+            province
+            for _pk, level, province in rows_r + rows_h
+            if level == AuthorityLevel.PROVINCIAL
+        )
+        cached = (
+            frozenset(pk for pk, _l, _p in rows_r),
+            frozenset(pk for pk, _l, _p in rows_h),
+            provinces,
+        )
+        user._authority_memberships = cached
+    return cached
+
+
+def provincial_provinces(user: Any) -> frozenset[str]:
+    """Provinces whose provincial authority ``user`` belongs to (reviewer or head)."""
+    return _memberships(user)[2]
+
+
+def reviewer_authority_ids(user: Any) -> frozenset[int]:
+    return _memberships(user)[0]
+
+
+def head_authority_ids(user: Any) -> frozenset[int]:
+    return _memberships(user)[1]
+
+
+def member_authority_ids(user: Any) -> frozenset[int]:
+    reviewer, head, _provinces = _memberships(user)
+    return reviewer | head
+
+
 def is_head_of(user: Any, authority: Authority | None) -> bool:
     if authority is None or not getattr(user, "is_authenticated", False):
         return False
-    return authority.heads.filter(pk=user.pk).exists()
+    return authority.pk in head_authority_ids(user)
 
 
 def is_reviewer_of(user: Any, authority: Authority | None) -> bool:
     if authority is None or not getattr(user, "is_authenticated", False):
         return False
-    return authority.reviewers.filter(pk=user.pk).exists()
+    return authority.pk in reviewer_authority_ids(user)

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from accounts import roles
+from review import permissions as review_permissions
 from review.models import CaseState, ReviewCase
 from review.workflow import CLOSED
 
@@ -56,14 +57,10 @@ def project_scope(user: Any) -> Q:
     scope = nothing
     if is_applicant_member(user):
         scope |= Q(organization_id=roles.organization_id(user))
-    if roles.is_reviewer(user) and roles.jurisdiction(user):
-        scope |= Q(
-            Exists(
-                ReviewCase.objects.filter(project=OuterRef("pk"), province=roles.jurisdiction(user))
-            )
-        )
-    if roles.is_national_reviewer(user):
-        scope |= Q(Exists(ReviewCase.objects.filter(project=OuterRef("pk"), route=NATIONAL_ROUTE)))
+    if roles.is_staff_side(user):
+        # The authority side reads the projects whose latest case is in its scope (the case's
+        # authority, window guidance): one rule, in review.permissions.
+        scope |= review_permissions.project_scope_q(user)
     return scope
 
 

@@ -18,16 +18,17 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import roles
+from config.parsers import FormParser, JSONParser, MultiPartParser
 from rules.selectors import ROUTE_LABELS
+from scale.keyset import keyset_page, paginated_response_data
 
 from . import permissions, selectors, services
-from .models import CaseState, ReviewCase
+from .models import CaseState, EvaluationBody, ReviewCase
 from .serializers import (
     CaseDetailSerializer,
     CaseListSerializer,
@@ -55,16 +56,7 @@ def _errors_from(exc: DjangoValidationError) -> dict[str, list[str]]:
     return {"non_field_errors": list(exc.messages)}
 
 
-class CasePagination:
-    """Page-number pagination with the settings' page size (``?page=``)."""
-
-    @staticmethod
-    def paginate(request: Request, queryset: Any, view: APIView) -> tuple[list[Any], Any]:
-        from rest_framework.pagination import PageNumberPagination
-
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(queryset, request, view=view)
-        return list(page or []), paginator
+CASE_PAGE_SIZE = 20
 
 
 class CaseListApi(APIView):
@@ -81,7 +73,9 @@ class CaseListApi(APIView):
         sort = serializers.ChoiceField(
             choices=list(selectors.SORTS), required=False, default="deadline"
         )
-        page = serializers.IntegerField(required=False, min_value=1)
+        cursor = serializers.CharField(
+            required=False, max_length=200, help_text="The `next` link's cursor (keyset pages)."
+        )
 
     @extend_schema(
         tags=[TAG],
@@ -104,9 +98,12 @@ class CaseListApi(APIView):
         )
         today = timezone.localdate()
         qs = selectors.case_queue(user=request.user, filters=filters, today=today)
-        page, paginator = CasePagination.paginate(request, qs, self)
+        page, next_cursor = keyset_page(
+            qs, selectors.KEYSETS[filters.sort], data.get("cursor"), CASE_PAGE_SIZE
+        )
         cases = selectors.with_clocks(page, today=today)
-        return paginator.get_paginated_response(CaseListSerializer(cases, many=True).data)
+        rows = CaseListSerializer(cases, many=True).data
+        return Response(paginated_response_data(request, rows, next_cursor))
 
 
 class CaseCountsApi(APIView):
@@ -247,8 +244,15 @@ class CaseReturnApi(CaseMoveApi):
     action = Action.RETURN_FOR_CORRECTION
 
     class InputSerializer(VersionedInput):
-        items = serializers.ListField(child=serializers.CharField(), allow_empty=False)
-        reason = serializers.CharField(required=False, allow_blank=True, default="")
+        items = serializers.ListField(
+            child=serializers.JSONField(),
+            allow_empty=False,
+            max_length=50,
+            help_text='每项为 {"item": 所缺材料或内容, "detail": 具体要求}，或一行文字',
+        )
+        reason = serializers.CharField(
+            required=False, allow_blank=True, default="", max_length=2000
+        )
 
     @_move_schema(InputSerializer, "退回补正（一次性列明全部补正事项，暂停计时）")
     def post(self, request: Request, pk: int) -> Response:
@@ -328,16 +332,46 @@ class CaseReassignApi(CaseMoveApi):
         )
 
 
+class CaseCommissionEvaluationApi(CaseMoveApi):
+    action = Action.COMMISSION_EVALUATION
+
+    class InputSerializer(VersionedInput):
+        body = serializers.PrimaryKeyRelatedField(
+            queryset=EvaluationBody.objects.filter(is_active=True)
+        )
+        due_on = serializers.DateField()
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+    @_move_schema(
+        InputSerializer, "委托评审（暂停计时，书面告知申请人预计时长）", EvaluationSerializer
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+    def perform(self, case: ReviewCase, user: Any, data: dict[str, Any]) -> Any:
+        return services.case_commission_evaluation(
+            case=case,
+            by=user,
+            body=data["body"],
+            due_on=data["due_on"],
+            note=data["note"],
+            expected_version=data.get("version"),
+        )
+
+    def respond(self, request: Request, case: ReviewCase, result: Any) -> Response:
+        return Response(EvaluationSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
 class CaseEvaluationApi(CaseMoveApi):
     action = Action.RECORD_EVALUATION
 
     class InputSerializer(VersionedInput):
-        evaluator = serializers.CharField(max_length=200)
-        evaluated_on = serializers.DateField()
-        conclusion = serializers.CharField()
-        report = serializers.FileField(required=False, allow_null=True, default=None)
+        received_on = serializers.DateField(required=False, allow_null=True, default=None)
+        conclusion = serializers.CharField(max_length=5000)
+        expert_opinions = serializers.CharField(max_length=5000)
+        report = serializers.FileField()
 
-    @_move_schema(InputSerializer, "登记专家评审（multipart，报告为PDF）", EvaluationSerializer)
+    @_move_schema(InputSerializer, "登记评审报告（multipart，PDF；恢复计时）", EvaluationSerializer)
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -345,9 +379,9 @@ class CaseEvaluationApi(CaseMoveApi):
         return services.case_record_evaluation(
             case=case,
             by=user,
-            evaluator=data["evaluator"],
-            evaluated_on=data["evaluated_on"],
+            received_on=data["received_on"],
             conclusion=data["conclusion"],
+            expert_opinions=data["expert_opinions"],
             report=data["report"],
             expected_version=data.get("version"),
         )
@@ -360,9 +394,15 @@ class CaseRequestGuidanceApi(CaseMoveApi):
     action = Action.REQUEST_GUIDANCE
 
     class InputSerializer(VersionedInput):
-        reason = serializers.CharField(required=False, allow_blank=True, default="")
+        reason = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=5000,
+            help_text="省级初步意见",
+        )
 
-    @_move_schema(InputSerializer, "报请国家窗口指导（方案（七），暂停计时）")
+    @_move_schema(InputSerializer, "报请国家窗口指导（方案（七）；审查期限照常计算）")
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -470,18 +510,82 @@ class CaseDeferApi(CaseMoveApi):
         )
 
 
-class CaseExtendApi(CaseMoveApi):
-    action = Action.EXTEND
+class CaseRequestExtensionApi(CaseMoveApi):
+    action = Action.REQUEST_EXTENSION
 
     class InputSerializer(VersionedInput):
-        reason = serializers.CharField()
+        reason = serializers.CharField(max_length=2000)
 
-    @_move_schema(InputSerializer, "延长审查期限10个工作日（仅一次，须写明理由）")
+    @_move_schema(InputSerializer, "申请延长审查期限（须本机关负责人批准后生效）")
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
     def perform(self, case: ReviewCase, user: Any, data: dict[str, Any]) -> Any:
-        return services.case_extend(
+        return services.case_request_extension(
+            case=case, by=user, reason=data["reason"], expected_version=data.get("version")
+        )
+
+
+class CaseApproveExtensionApi(CaseMoveApi):
+    action = Action.APPROVE_EXTENSION
+
+    class InputSerializer(VersionedInput):
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+    @_move_schema(InputSerializer, "负责人批准延长审查期限10个工作日（告知申请人）")
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+    def perform(self, case: ReviewCase, user: Any, data: dict[str, Any]) -> Any:
+        return services.case_approve_extension(
+            case=case, by=user, note=data["note"], expected_version=data.get("version")
+        )
+
+
+class CaseRefuseExtensionApi(CaseMoveApi):
+    action = Action.REFUSE_EXTENSION
+
+    class InputSerializer(VersionedInput):
+        note = serializers.CharField(max_length=2000)
+
+    @_move_schema(InputSerializer, "负责人不批准延长（须写明理由）")
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+    def perform(self, case: ReviewCase, user: Any, data: dict[str, Any]) -> Any:
+        return services.case_refuse_extension(
+            case=case, by=user, note=data["note"], expected_version=data.get("version")
+        )
+
+
+class CaseLiftDeferralApi(CaseMoveApi):
+    action = Action.LIFT_DEFERRAL
+
+    class InputSerializer(VersionedInput):
+        reason = serializers.CharField(max_length=5000)
+
+    @_move_schema(InputSerializer, "解除缓批（重新计算20个工作日审查期限）")
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+    def perform(self, case: ReviewCase, user: Any, data: dict[str, Any]) -> Any:
+        return services.case_lift_deferral(
+            case=case, by=user, reason=data["reason"], expected_version=data.get("version")
+        )
+
+
+class CaseConsentChangeApi(CaseMoveApi):
+    action = Action.CONSENT_CHANGE
+
+    class InputSerializer(VersionedInput):
+        reason = serializers.CharField(max_length=5000)
+
+    @_move_schema(InputSerializer, "同意变更（不重新审查）")
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+    def perform(self, case: ReviewCase, user: Any, data: dict[str, Any]) -> Any:
+        return services.case_consent_change(
             case=case, by=user, reason=data["reason"], expected_version=data.get("version")
         )
 
@@ -499,6 +603,7 @@ class CaseConstructionStartApi(CaseMoveApi):
 
     class InputSerializer(VersionedInput):
         started_on = serializers.DateField()
+        evidence = serializers.FileField(required=False, allow_null=True, default=None)
 
     @_move_schema(
         InputSerializer, "登记开工日期（审查意见不再因逾期未开工而失效）", CaseListSerializer
@@ -511,5 +616,6 @@ class CaseConstructionStartApi(CaseMoveApi):
             case=case,
             by=user,
             started_on=data["started_on"],
+            evidence=data["evidence"],
             expected_version=data.get("version"),
         )

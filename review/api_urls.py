@@ -18,6 +18,11 @@ urlpatterns = [
     path("cases/<int:pk>/claim/", api.CaseClaimApi.as_view(), name="api-case-claim"),
     path("cases/<int:pk>/reassign/", api.CaseReassignApi.as_view(), name="api-case-reassign"),
     path(
+        "cases/<int:pk>/evaluations/commission/",
+        api.CaseCommissionEvaluationApi.as_view(),
+        name="api-case-evaluation-commission",
+    ),
+    path(
         "cases/<int:pk>/evaluations/",
         api.CaseEvaluationApi.as_view(),
         name="api-case-evaluations",
@@ -35,7 +40,31 @@ urlpatterns = [
     path("cases/<int:pk>/approve/", api.CaseApproveApi.as_view(), name="api-case-approve"),
     path("cases/<int:pk>/reject/", api.CaseRejectApi.as_view(), name="api-case-reject"),
     path("cases/<int:pk>/defer/", api.CaseDeferApi.as_view(), name="api-case-defer"),
-    path("cases/<int:pk>/extend/", api.CaseExtendApi.as_view(), name="api-case-extend"),
+    path(
+        "cases/<int:pk>/extension-request/",
+        api.CaseRequestExtensionApi.as_view(),
+        name="api-case-extension-request",
+    ),
+    path(
+        "cases/<int:pk>/extension/approve/",
+        api.CaseApproveExtensionApi.as_view(),
+        name="api-case-extension-approve",
+    ),
+    path(
+        "cases/<int:pk>/extension/refuse/",
+        api.CaseRefuseExtensionApi.as_view(),
+        name="api-case-extension-refuse",
+    ),
+    path(
+        "cases/<int:pk>/lift-deferral/",
+        api.CaseLiftDeferralApi.as_view(),
+        name="api-case-lift-deferral",
+    ),
+    path(
+        "cases/<int:pk>/consent-change/",
+        api.CaseConsentChangeApi.as_view(),
+        name="api-case-consent-change",
+    ),
     path(
         "cases/<int:pk>/construction-start/",
         api.CaseConstructionStartApi.as_view(),

@@ -51,6 +51,13 @@ def is_working_day(day: date) -> bool:
         return day.weekday() < 5
 
 
+def span_known(start: date, end: date) -> bool:
+    """Whether every year from ``start`` to ``end`` has an official schedule (else a deadline
+    computed over the span is an estimate)."""
+    first, last = sorted((start, end))
+    return all(calendar_known(date(year, 6, 1)) for year in range(first.year, last.year + 1))
+
+
 def add_working_days(start: date, count: int) -> date:
     """The ``count``-th working day after ``start`` (``start`` itself is not counted).
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from projects.models import Project
 
 from . import services
-from .models import ReviewCase
+from .models import EvaluationBody, ReviewCase
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +121,22 @@ DEMO: tuple[DemoProject, ...] = (
         [{"type": "electricity", "quantity": 70_000_000, "unit": "kWh"}],
         then="deferred",
     ),
+    DemoProject(
+        "alice",
+        "2611-320505-04-01-900008",
+        "东吴高端装备铸造中心项目",
+        "320505",
+        "3391",
+        [
+            {"type": "electricity", "quantity": 60_000_000, "unit": "kWh"},
+            {"type": "natural_gas", "quantity": 800, "unit": "wan_m3"},
+        ],
+        then="under_evaluation",
+    ),
+)
+EVALUATION_BODIES = (
+    ("江苏省节能技术评审中心", "张工 025-83300000"),
+    ("苏州市节能监察中心", "李工 0512-65220000"),
 )
 
 
@@ -159,38 +175,74 @@ def _submit(spec: DemoProject, owner: Any) -> ReviewCase:
     return ReviewCase.objects.get(project=project)
 
 
+def _evaluate(case: ReviewCase, by: Any, *, receive: bool = True) -> None:
+    """Commission the evaluation (委托评审) and, with ``receive``, record its report."""
+    body = EvaluationBody.objects.get(name=EVALUATION_BODIES[0][0])
+    today = timezone.localdate()
+    services.case_commission_evaluation(
+        case=case, by=by, body=body, due_on=today + timedelta(days=21), today=today
+    )
+    if receive:
+        services.case_record_evaluation(
+            case=case,
+            by=by,
+            received_on=today,
+            conclusion="节能报告内容完整，能效水平和能源消费数据可信，建议通过。",
+            expert_opinions="1. 余热利用措施可行；2. 建议完善能源计量器具配备方案。",
+            report=_report_pdf("评审报告"),
+            today=today,
+        )
+
+
 def _advance(case: ReviewCase, then: str, people: dict[str, Any]) -> None:
-    bob, erin = people["bob"], people["erin"]
-    del erin  # awaiting guidance is left for erin to answer in the demo
+    """Move the case as a reviewer of its own authority would (bob for the province, grace for
+    Suzhou's delegated tier)."""
+    reviewer = next(
+        (
+            people[n]
+            for n in ("bob", "grace")
+            if case.authority.reviewers.filter(pk=people[n].pk).exists()
+        ),
+        people["bob"],
+    )
     today = timezone.localdate()
     steps: dict[str, Callable[[], Any]] = {
         "submitted": lambda: None,
-        "under_review": lambda: services.case_accept(
-            case=case, by=bob, note="材料齐全，予以受理。", assign_to=bob
-        ),
         "awaiting_guidance": lambda: services.case_accept(
-            case=case, by=bob, note="两高项目，受理后报国家窗口指导。", assign_to=bob
+            case=case, by=reviewer, note="两高项目，受理后报国家窗口指导。", assign_to=reviewer
         ),
         "returned": lambda: services.case_return_for_correction(
             case=case,
-            by=bob,
-            items=["补充项目所在园区能耗双控目标完成情况说明", "节能报告附表3缺少天然气低位发热量"],
+            by=reviewer,
+            items=[
+                {"item": "园区能耗双控目标完成情况说明", "detail": "补充近三年完成情况"},
+                {"item": "节能报告附表3", "detail": "补充天然气低位发热量"},
+            ],
             reason="材料不齐全，请一次性补正。",
         ),
         "overdue": lambda: services.case_accept(
-            case=case, by=bob, assign_to=bob, today=today - timedelta(days=45)
+            case=case, by=reviewer, assign_to=reviewer, today=today - timedelta(days=45)
         ),
     }
     if then in steps:
         steps[then]()
         return
-    case = services.case_accept(case=case, by=bob, assign_to=bob)
+    case = services.case_accept(case=case, by=reviewer, assign_to=reviewer)
+    if then == "under_review":  # with an extension waiting for the head (helen)
+        services.case_request_extension(
+            case=case, by=reviewer, reason="项目工艺复杂，需组织专家现场核查。"
+        )
+        return
+    if then == "under_evaluation":
+        _evaluate(case, reviewer, receive=False)
+        return
+    _evaluate(case, reviewer)
     # The regional status the rules demo stores may change the engine's recommendation: justify a
     # decision that departs from it, as a reviewer would have to.
     if then == "approved":
         services.case_approve(
             case=case,
-            by=bob,
+            by=reviewer,
             reason="项目能效达到标杆水平，能耗替代来源已落实，符合节能审查要求。",
             conditions=["投产前完成关停2000t/d熟料生产线的能耗等量替代（方案（十二））"],
             justification=""
@@ -200,7 +252,7 @@ def _advance(case: ReviewCase, then: str, people: dict[str, Any]) -> None:
     elif then == "deferred":
         services.case_defer(
             case=case,
-            by=bob,
+            by=reviewer,
             reason="本省年度用能预算紧张，项目用能来源尚待落实。",
             deferral_lift="提交经核实的能耗替代来源或用能权交易凭证。",
             justification=""
@@ -212,6 +264,8 @@ def _advance(case: ReviewCase, then: str, people: dict[str, Any]) -> None:
 def seed(personas: dict[str, Any]) -> None:
     """Create the demo projects and their cases (idempotent). ``personas``: username → User, as
     returned by ``accounts.services.personas_ensure``."""
+    for name, contact in EVALUATION_BODIES:
+        EvaluationBody.objects.get_or_create(name=name, defaults={"contact": contact})
     for spec in DEMO:
         owner = personas[spec.owner]
         if Project.objects.filter(

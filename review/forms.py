@@ -76,30 +76,46 @@ class CaseActionForm(forms.Form):
 
 class AcceptForm(CaseActionForm):
     note = forms.CharField(
-        label=_("受理意见（可选）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=5000,
+        label=_("受理意见（可选）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     take = forms.BooleanField(label=_("受理后由我承办"), required=False, initial=True)
 
 
 class ReturnForm(CaseActionForm):
     items = forms.CharField(
-        label=_("补正事项（每行一项，一次性列明）"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("《行政许可法》第三十二条：一次告知申请人需要补正的全部内容。"),
+        label=_("补正事项（每行一项：所缺材料或内容｜具体要求，一次性列明）"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "《行政许可法》第三十二条：一次告知申请人需要补正的全部内容。"
+            "例：能源计量器具配备情况｜补充主要用能设备的计量器具一览表"
+        ),
     )
     reason = forms.CharField(
-        label=_("说明（可选）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("说明（可选）"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def clean_items(self) -> list[str]:
-        items = _lines(self.cleaned_data["items"])
-        if not items:
-            raise forms.ValidationError(_("请逐项列明需补正的材料或内容。"))
-        return items
+    def clean_items(self) -> list[dict[str, str]]:
+        from django.core.exceptions import ValidationError
+
+        from .services import correction_items_clean
+
+        try:
+            return correction_items_clean(_lines(self.cleaned_data["items"]))
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["items"]) from exc
 
 
 class NotAcceptForm(CaseActionForm):
-    reason = forms.CharField(label=_("不予受理理由"), widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(
+        max_length=5000, label=_("不予受理理由"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class AssignForm(CaseActionForm):
@@ -118,25 +134,57 @@ class AssignForm(CaseActionForm):
 
 
 class ReassignForm(AssignForm):
-    reason = forms.CharField(label=_("改派理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=5000, label=_("改派理由"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ClaimForm(CaseActionForm):
     pass
 
 
-class EvaluationForm(CaseActionForm):
-    evaluator = forms.CharField(label=_("评审机构/专家"), max_length=200)
-    evaluated_on = forms.DateField(
-        label=_("评审日期"), widget=forms.DateInput(attrs={"type": "date"})
+class CommissionEvaluationForm(CaseActionForm):
+    body = forms.ModelChoiceField(label=_("评审机构"), queryset=None)  # type: ignore[arg-type]
+    due_on = forms.DateField(
+        label=_("约定完成日期"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    conclusion = forms.CharField(label=_("评审结论"), widget=forms.Textarea(attrs={"rows": 4}))
-    report = forms.FileField(label=_("评审报告（PDF，可选）"), required=False)
+    note = forms.CharField(
+        label=_("委托说明（可选）"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("评审时间不计入审查期限（《行政许可法》第四十五条），将书面告知申请人。"),
+    )
+
+    def __init__(self, *args: Any, case: ReviewCase, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        from .models import EvaluationBody
+
+        self.fields["body"].queryset = EvaluationBody.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["body"].label_from_instance = lambda b: (  # type: ignore[attr-defined]
+            f"{b.name}（{b.contact}）" if b.contact else b.name
+        )
+
+
+class EvaluationForm(CaseActionForm):
+    received_on = forms.DateField(
+        label=_("收到评审报告日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    conclusion = forms.CharField(
+        label=_("评审结论"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    expert_opinions = forms.CharField(
+        label=_("专家意见"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    report = forms.FileField(label=_("评审报告（PDF）"))
 
 
 class RequestGuidanceForm(CaseActionForm):
     reason = forms.CharField(
-        label=_("报请说明（可选）"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("省级初步意见"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("窗口指导期间审查期限照常计算（《行政许可法》第四十五条）。"),
     )
 
 
@@ -151,16 +199,20 @@ class GuidanceAnswerForm(CaseActionForm):
         widget=forms.RadioSelect,
     )
     notes = forms.CharField(
+        max_length=5000,
         label=_("指导说明（能效水平、环保要求、产业政策、相关规划）"),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 
 
 class _DecisionForm(CaseActionForm):
-    reason = forms.CharField(label=_("决定理由"), widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(
+        max_length=5000, label=_("决定理由"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     justification = forms.CharField(
         label=_("与系统建议不一致的理由说明"),
         required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("决定与评估系统的建议不一致时必填。"),
     )
@@ -170,6 +222,7 @@ class ApproveForm(_DecisionForm):
     conditions = forms.CharField(
         label=_("审查意见条件（每行一项，可选）"),
         required=False,
+        max_length=10000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("例如：投产前完成能耗等量减量替代（方案（十二））。"),
     )
@@ -196,16 +249,44 @@ class RejectForm(_DecisionForm):
 
 class DeferForm(_DecisionForm):
     deferral_lift = forms.CharField(
+        max_length=5000,
         label=_("解除缓批的条件（需补充的材料或需满足的条件）"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
-class ExtendForm(CaseActionForm):
-    reason = forms.CharField(label=_("延长理由"), widget=forms.Textarea(attrs={"rows": 3}))
+class RequestExtensionForm(CaseActionForm):
+    reason = forms.CharField(
+        label=_("延长理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("经本机关负责人批准后生效，延长10个工作日，并告知申请人（第四十二条）。"),
+    )
+
+
+class ApproveExtensionForm(CaseActionForm):
+    note = forms.CharField(
+        label=_("审批意见（可选）"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RefuseExtensionForm(CaseActionForm):
+    note = forms.CharField(
+        label=_("不批准理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReasonForm(CaseActionForm):
+    reason = forms.CharField(
+        label=_("理由"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ConstructionStartForm(CaseActionForm):
     started_on = forms.DateField(
         label=_("开工日期"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    evidence = forms.FileField(label=_("开工证明材料（施工许可证、开工报告等）"), required=False)

@@ -1,15 +1,18 @@
 """Who may see a review case and who may make which move: the one place that decides.
 
-Views, the API, the services (defence in depth) and the admin all ask here. The rules:
+Views, the API, the services (defence in depth), the projects app and the admin all ask here.
+The rules follow the case's authority (``ReviewCase.authority``, routed from the facts):
 
-- the authority side sees cases in its scope: a provincial reviewer the cases of the province of
-  his jurisdiction (first two digits of the region code, GB/T 2260); the national reviewer the
-  cases routed to national window guidance of every province (方案（七））; an admin every case;
-- a provincial reviewer acts only on cases of his province; a user with the applicant role never
-  acts as a reviewer, whatever other role he holds;
+- a reviewer or head sees the cases of the authorities he belongs to (``authorities`` app), and
+  nothing else: when a case moves to another authority, the old authority loses it, its later
+  submissions and files included; the national reviewer sees the cases routed to national window
+  guidance (方案（七））; an admin every case. Rows made before routing existed (no authority) are
+  seen by the provincial authority of their province;
+- a reviewer acts only on his authorities' cases; a user with the applicant role never acts for
+  the authority, whatever other role he holds;
+- the head of the case's authority approves or refuses extensions (《行政许可法》第四十二条);
 - the national reviewer acts only on window-guidance cases, and only by answering the guidance;
-- an applicant acts only on his own organization's cases and only by the applicant's moves
-  (resubmitting, filing a change, recording the start of construction);
+- an applicant acts only on his own organization's cases and only by the applicant's moves;
 - an admin may do everything.
 
 Anything a user may not see answers 404 (``review.selectors.case_get_for_user``); a case he may
@@ -24,6 +27,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from accounts import roles
+from authorities.selectors import (
+    head_authority_ids,
+    member_authority_ids,
+    provincial_provinces,
+    reviewer_authority_ids,
+)
 
 from .models import ReviewCase
 from .workflow import ROUTE_WINDOW_GUIDANCE, TRANSITIONS, Action, Move, Party, moves_from
@@ -33,30 +42,81 @@ def _authenticated(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
-def case_scope(user: Any) -> Q:
-    """The cases ``user`` may read on the authority side, as a filter (no query)."""
+def _authority_side(user: Any) -> bool:
+    return _authenticated(user) and not roles.is_applicant(user)
+
+
+def case_scope(user: Any, *, prefix: str = "") -> Q:
+    """The cases ``user`` may read on the authority side, as a filter (no query beyond the
+    user's memberships, cached). ``prefix`` scopes a related lookup (``"cases__"``)."""
     nothing = Q(pk__in=[])
     if not _authenticated(user):
         return nothing
     if roles.is_admin(user):
         return Q()
     scope = nothing
-    if roles.is_reviewer(user) and roles.jurisdiction(user):
-        scope |= Q(province=roles.jurisdiction(user))
-    if roles.is_national_reviewer(user):
-        scope |= Q(route=ROUTE_WINDOW_GUIDANCE)
+    if not roles.is_applicant(user):
+        ids = member_authority_ids(user)
+        if ids:
+            scope |= Q(**{f"{prefix}authority_id__in": sorted(ids)})
+        provinces = provincial_provinces(user)
+        if provinces:
+            scope |= Q(
+                **{f"{prefix}authority__isnull": True, f"{prefix}province__in": sorted(provinces)}
+            )
+        if roles.is_national_reviewer(user):
+            scope |= Q(**{f"{prefix}route": ROUTE_WINDOW_GUIDANCE})
     return scope
 
 
+def project_scope_q(user: Any) -> Q:
+    """Projects the authority side of ``user`` may read, as a filter on ``projects.Project``:
+    those whose latest case is in his case scope. A project that moved on to another
+    authority's case (a later submission, a new case) is no longer readable by the old one, its
+    later submissions and files included (issue 15 item 7)."""
+    from django.db.models import Exists, OuterRef, Subquery
+
+    if not _authority_side(user):
+        return Q(pk__in=[])
+    latest = ReviewCase.objects.filter(project=OuterRef("project")).order_by("-pk").values("pk")
+    return Q(
+        Exists(
+            ReviewCase.objects.filter(
+                case_scope(user), project=OuterRef("pk"), pk=Subquery(latest[:1])
+            )
+        )
+    )
+
+
+def _member(user: Any, case: ReviewCase, ids: frozenset[int]) -> bool:
+    if case.authority_id is not None:
+        return case.authority_id in ids
+    return case.province in provincial_provinces(user)
+
+
 def can_view_case(user: Any, case: ReviewCase) -> bool:
-    """May ``user`` open the case's page and API (authority side)? No query."""
+    """May ``user`` open the case's page and API (authority side)?"""
     if not _authenticated(user):
         return False
     if roles.is_admin(user):
         return True
-    if roles.is_reviewer(user) and roles.jurisdiction(user) == case.province:
+    if roles.is_applicant(user):
+        return False
+    if _member(user, case, member_authority_ids(user)):
         return True
     return roles.is_national_reviewer(user) and case.route == ROUTE_WINDOW_GUIDANCE
+
+
+def is_reviewer_of_case(user: Any, case: ReviewCase) -> bool:
+    return _authority_side(user) and _member(user, case, reviewer_authority_ids(user))
+
+
+def is_head_of_case(user: Any, case: ReviewCase) -> bool:
+    if not _authority_side(user):
+        return False
+    if case.authority_id is None:
+        return False
+    return case.authority_id in head_authority_ids(user)
 
 
 def is_applicant_of(user: Any, case: ReviewCase) -> bool:
@@ -84,7 +144,9 @@ def acts_as(user: Any, case: ReviewCase, party: Party) -> bool:
     if roles.is_applicant(user):  # applicants never act as reviewers
         return False
     if party == Party.REVIEWER:
-        return roles.is_reviewer(user) and bool(roles.jurisdiction(user) == case.province)
+        return is_reviewer_of_case(user, case)
+    if party == Party.HEAD:
+        return is_head_of_case(user, case)
     if party == Party.NATIONAL:
         return roles.is_national_reviewer(user) and case.route == ROUTE_WINDOW_GUIDANCE
     return False
@@ -119,23 +181,25 @@ def can_open(user: Any, project: Any) -> bool:
 
 
 def can_be_assignee(user: Any, case: ReviewCase) -> bool:
-    """A case is handled by a reviewer of its province (or an admin), never by an applicant."""
+    """A case is handled by a reviewer of its authority (or an admin), never by an applicant."""
     if user is None or not getattr(user, "is_active", False):
         return False
     if roles.is_applicant(user):
         return False
     if roles.is_admin(user):
         return True
-    return roles.is_reviewer(user) and roles.jurisdiction(user) == case.province
+    return is_reviewer_of_case(user, case)
 
 
 def available_moves(user: Any, case: ReviewCase) -> list[Move]:
     """The moves ``user`` may make now on ``case``, for the page's buttons (no query).
 
     System moves and the applicant's moves that need a new submission are left out: they are made
-    by the scheduled tasks and by ``projects.services.project_submit``.
+    by the scheduled tasks and by ``projects.services.project_submit``. The head's extension
+    moves show only when the caller set ``case.pending_extension`` (the selectors do).
     """
     hidden = {Action.OPEN, Action.RESUBMIT, Action.REQUEST_CHANGE, Action.EXPIRE}
+    pending = getattr(case, "pending_extension", None)
     moves = []
     for move in moves_from(case.state):
         if move.action in hidden or move.party == Party.SYSTEM:
@@ -144,7 +208,9 @@ def available_moves(user: Any, case: ReviewCase) -> list[Move]:
             continue
         if move.action == Action.CLAIM and not can_be_assignee(user, case):
             continue
-        if move.action == Action.EXTEND and case.extended:
+        if move.action == Action.REQUEST_EXTENSION and (case.extended or pending is not None):
+            continue
+        if move.action in (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION) and pending is None:
             continue
         if move.action == Action.REQUEST_GUIDANCE and case.route != ROUTE_WINDOW_GUIDANCE:
             continue

@@ -14,18 +14,38 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from config.spreadsheets import safe_row
+from scale import tally
+from scale.keyset import Keyset
+
 from . import clock, permissions, workflow
-from .models import CaseEvent, CaseState, ExpertEvaluation, Notice, Opinion, ReviewCase
+from .models import (
+    CaseEvent,
+    CaseState,
+    ExpertEvaluation,
+    ExtensionRequest,
+    Notice,
+    Opinion,
+    ReviewCase,
+)
 
 SORTS: dict[str, tuple[Any, ...]] = {
     "deadline": (F("deadline").asc(nulls_last=True), "pk"),
     "-deadline": (F("deadline").desc(nulls_last=True), "-pk"),
     "submitted": ("submitted_at", "pk"),
     "-submitted": ("-submitted_at", "-pk"),
+}
+# The same orders as keyset pages (scale.keyset): the API and the queue read one page from the
+# index case_deadline_id_idx (deadline, id), whatever the depth (issue 14).
+KEYSETS: dict[str, Keyset] = {
+    "deadline": Keyset("deadline", nullable=True),
+    "-deadline": Keyset("deadline", descending=True, nullable=True),
+    "submitted": Keyset("submitted_at"),
+    "-submitted": Keyset("submitted_at", descending=True),
 }
 
 
@@ -45,7 +65,7 @@ class QueueFilters:
 def case_list_for_user(*, user: Any) -> QuerySet[ReviewCase]:
     """The cases ``user`` may see on the authority side, with what a list row shows."""
     return ReviewCase.objects.filter(permissions.case_scope(user)).select_related(
-        "project", "project__organization", "assignee", "assignee__profile"
+        "project", "project__organization", "assignee", "assignee__profile", "authority"
     )
 
 
@@ -87,18 +107,13 @@ class QueueCounts:
 
 
 def case_counts(*, user: Any, today: date) -> QueueCounts:
-    """Cases per state and overdue cases in ``user``'s scope (one query)."""
-    scoped = ReviewCase.objects.filter(permissions.case_scope(user))
-    rows = (
-        scoped.order_by()
-        .values("state")
-        .annotate(n=Count("pk"), late=Count("pk", filter=_overdue_q(today)))
-    )
+    """Cases per state and overdue cases in ``user``'s scope (two queries, neither reads every
+    case): the counts per state from the database-kept counters (``scale.tally``), the overdue
+    count from the partial index of running cases by deadline (issue 14)."""
+    scope = permissions.case_scope(user)
     by_state = {state: 0 for state in CaseState.values}
-    overdue = 0
-    for row in rows:
-        by_state[row["state"]] = row["n"]
-        overdue += row["late"]
+    by_state.update(tally.counts_by("state", scope))
+    overdue = ReviewCase.objects.filter(scope).filter(_overdue_q(today)).count()
     return QueueCounts(by_state=by_state, overdue=overdue)
 
 
@@ -107,13 +122,23 @@ def case_get_for_user(*, pk: int, user: Any) -> ReviewCase:
     provinces' cases, so that case numbers reveal nothing)."""
     case = (
         ReviewCase.objects.select_related(
-            "project", "project__organization", "submission", "assignee", "assignee__profile"
+            "project",
+            "project__organization",
+            "submission",
+            "assignee",
+            "assignee__profile",
+            "authority",
         )
         .filter(pk=pk)
         .first()
     )
     if case is None or not permissions.can_view_case(user, case):
         raise Http404("案件不存在")
+    case.pending_extension = (  # type: ignore[attr-defined]
+        ExtensionRequest.objects.filter(case=case, state=ExtensionRequest.State.PENDING)
+        .select_related("requested_by", "requested_by__profile")
+        .first()
+    )
     return case
 
 
@@ -138,19 +163,28 @@ def case_clock(case: ReviewCase, *, today: date) -> clock.ClockView:
     )
 
 
+def guidance_waiting_days(case: ReviewCase, *, today: date) -> int | None:
+    """Working days a window-guidance request has been waiting (no query)."""
+    if case.state != CaseState.AWAITING_GUIDANCE or case.guidance_requested_on is None:
+        return None
+    return clock.working_days_between(case.guidance_requested_on, today)
+
+
 def with_clocks(cases: Any, *, today: date) -> list[ReviewCase]:
-    """The cases as a list, each with ``.clock`` set (for list pages and the API)."""
+    """The cases as a list, each with ``.clock`` and ``.guidance_waiting`` set (no query)."""
     result = list(cases)
     for case in result:
         case.clock = case_clock(case, today=today)  # type: ignore[attr-defined]
+        case.guidance_waiting = guidance_waiting_days(case, today=today)  # type: ignore[attr-defined]
     return result
 
 
 def case_events(*, case: ReviewCase) -> list[CaseEvent]:
-    """The case's timeline, oldest first, with the actors' names (one query)."""
+    """The case's timeline, oldest first, with the actors' names and the frozen submission each
+    event refers to (one query)."""
     return list(
         CaseEvent.objects.filter(case=case)
-        .select_related("actor", "actor__profile")
+        .select_related("actor", "actor__profile", "submission")
         .order_by("at", "pk")
     )
 
@@ -165,7 +199,15 @@ def case_opinions(*, case: ReviewCase) -> list[Opinion]:
 def case_evaluations(*, case: ReviewCase) -> list[ExpertEvaluation]:
     return list(
         ExpertEvaluation.objects.filter(case=case).select_related(
-            "recorded_by", "recorded_by__profile"
+            "body", "recorded_by", "recorded_by__profile"
+        )
+    )
+
+
+def case_extensions(*, case: ReviewCase) -> list[ExtensionRequest]:
+    return list(
+        ExtensionRequest.objects.filter(case=case).select_related(
+            "requested_by", "requested_by__profile", "decided_by", "decided_by__profile"
         )
     )
 
@@ -200,17 +242,20 @@ def case_budget(*, case: ReviewCase, today: date) -> dict[str, Any] | None:
 
 
 def assignee_choices(*, case: ReviewCase) -> QuerySet[Any]:
-    """Users who may handle ``case``: active reviewers of its province (one query)."""
+    """Users who may handle ``case``: active reviewers of its authority (one query)."""
     from django.contrib.auth import get_user_model
 
     from accounts import roles
 
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True, groups__name=roles.REVIEWER, profile__jurisdiction=case.province
+    users = get_user_model().objects.filter(is_active=True)
+    if case.authority_id is not None:
+        users = users.filter(review_authorities=case.authority_id)
+    else:  # a row from before routing: the province's provincial authority
+        users = users.filter(
+            review_authorities__province=case.province, review_authorities__level="provincial"
         )
-        .exclude(groups__name=roles.APPLICANT)
+    return (
+        users.exclude(groups__name=roles.APPLICANT)
         .select_related("profile")
         .order_by("username")
         .distinct()
@@ -254,23 +299,27 @@ def timeline_csv(*, case: ReviewCase) -> str:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerow(TIMELINE_HEADER)
+    writer.writerow(safe_row(TIMELINE_HEADER))
     labels = dict(CaseState.choices)
     for event in case_events(case=case):
-        assessment = event.assessment or {}
+        assessment = event.assessment_then or {}
         writer.writerow(
-            [
-                timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
-                actor_name(event.actor),
-                workflow.label_for(event.from_state, event.action),
-                labels.get(event.from_state, event.from_state),
-                labels.get(event.to_state, event.to_state),
-                event.reason,
-                json.dumps(event.data, ensure_ascii=False, sort_keys=True) if event.data else "",
-                assessment.get("recommendation", ""),
-                (assessment.get("energy") or {}).get("counted_tce", ""),
-                assessment.get("route", ""),
-            ]
+            safe_row(
+                [
+                    timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
+                    actor_name(event.actor),
+                    workflow.label_for(event.from_state, event.action),
+                    labels.get(event.from_state, event.from_state),
+                    labels.get(event.to_state, event.to_state),
+                    event.reason,
+                    json.dumps(event.data, ensure_ascii=False, sort_keys=True)
+                    if event.data
+                    else "",
+                    assessment.get("recommendation", ""),
+                    (assessment.get("energy") or {}).get("counted_tce", ""),
+                    assessment.get("route", ""),
+                ]
+            )
         )
     return buffer.getvalue()
 
@@ -349,7 +398,7 @@ def _event_details(event: CaseEvent) -> list[str]:
     data = event.data or {}
     lines: list[str] = []
     if data.get("items"):
-        lines.append("补正事项：" + "；".join(data["items"]))
+        lines.append("补正事项：" + "；".join(str(i) for i in data["items"]))
     if data.get("conditions"):
         lines.append("条件：" + "；".join(data["conditions"]))
     if data.get("cited_findings"):
@@ -368,8 +417,31 @@ def _event_details(event: CaseEvent) -> list[str]:
         lines.append(f"第{data['submission']}次提交")
     if data.get("budget") and data["budget"].get("exceeds"):
         lines.append("决定时超出本省年度用能预算")
+    if data.get("to_authority_name"):
+        lines.append(
+            f"审查机关：{data.get('from_authority_name') or '—'} → {data['to_authority_name']}"
+        )
+    if data.get("due_on"):
+        lines.append(
+            f"约定完成日期：{data['due_on']}（约{data.get('expected_working_days', '')}个工作日）"
+        )
+    if data.get("received_on"):
+        lines.append("收到日期：" + data["received_on"])
+    if data.get("expected_on"):
+        lines.append("窗口指导预计答复：" + data["expected_on"])
+    if data.get("extension_reason"):
+        lines.append("延长理由：" + data["extension_reason"])
+    if data.get("why"):
+        lines.append("变更事项：" + "；".join(data["why"]))
+    if data.get("guidance_voided"):
+        lines.append("原窗口指导意见系基于此前的项目事实，不再适用")
+    if data.get("remedies"):
+        lines.append(data["remedies"])
+    if data.get("lapsed_on"):
+        lines.append("失效日期：" + data["lapsed_on"])
     if data.get("deadline"):
-        lines.append("办理期限：" + data["deadline"])
+        estimate = "（估算：该年度节假日安排尚未公布）" if data.get("deadline_estimated") else ""
+        lines.append("办理期限：" + data["deadline"] + estimate)
     return lines
 
 

@@ -12,7 +12,14 @@ from rest_framework import serializers
 from rules.selectors import RECOMMENDATION_LABELS, ROUTE_LABELS
 
 from . import permissions, selectors, workflow
-from .models import CaseEvent, ExpertEvaluation, Opinion, ReviewCase
+from .models import CaseEvent, ExpertEvaluation, ExtensionRequest, Opinion, ReviewCase
+
+
+class AuthoritySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    doc_prefix = serializers.CharField()
 
 
 class PersonSerializer(serializers.Serializer):
@@ -52,6 +59,8 @@ class CaseListSerializer(serializers.ModelSerializer):
     recommendation_label = serializers.SerializerMethodField()
     assignee = PersonSerializer(allow_null=True)
     clock = serializers.SerializerMethodField()
+    authority = AuthoritySerializer(allow_null=True)
+    guidance_waiting_days = serializers.SerializerMethodField()
 
     class Meta:
         model = ReviewCase
@@ -59,6 +68,8 @@ class CaseListSerializer(serializers.ModelSerializer):
             "id",
             "project",
             "province",
+            "authority",
+            "deemed_accepted",
             "state",
             "state_label",
             "route",
@@ -71,7 +82,12 @@ class CaseListSerializer(serializers.ModelSerializer):
             "assignee",
             "submitted_at",
             "deadline",
+            "deadline_estimated",
             "clock",
+            "guidance_opinion",
+            "guidance_requested_on",
+            "guidance_expected_on",
+            "guidance_waiting_days",
             "flagged",
             "flag_reason",
             "version",
@@ -82,6 +98,9 @@ class CaseListSerializer(serializers.ModelSerializer):
 
     def get_recommendation_label(self, case: ReviewCase) -> str:
         return str(RECOMMENDATION_LABELS.get(case.recommendation, case.recommendation))
+
+    def get_guidance_waiting_days(self, case: ReviewCase) -> int | None:
+        return selectors.guidance_waiting_days(case, today=timezone.localdate())
 
     @extend_schema_field(ClockSerializer)
     def get_clock(self, case: ReviewCase) -> dict[str, Any]:
@@ -95,6 +114,8 @@ class EventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
     action_label = serializers.SerializerMethodField()
     recommendation_then = serializers.SerializerMethodField()
+    # The frozen submission's assessment the event refers to (older events carry a copy).
+    assessment = serializers.JSONField(source="assessment_then", read_only=True, allow_null=True)
 
     class Meta:
         model = CaseEvent
@@ -119,7 +140,7 @@ class EventSerializer(serializers.ModelSerializer):
         return workflow.label_for(event.from_state, event.action)
 
     def get_recommendation_then(self, event: CaseEvent) -> str:
-        return (event.assessment or {}).get("recommendation", "")
+        return (event.assessment_then or {}).get("recommendation", "")
 
 
 class OpinionSerializer(serializers.ModelSerializer):
@@ -140,10 +161,26 @@ class OpinionSerializer(serializers.ModelSerializer):
 
 class EvaluationSerializer(serializers.ModelSerializer):
     report_url = serializers.SerializerMethodField()
+    state_label = serializers.CharField(source="get_state_display")
 
     class Meta:
         model = ExpertEvaluation
-        fields = ["id", "evaluator", "evaluated_on", "conclusion", "report_url", "created_at"]
+        fields = [
+            "id",
+            "state",
+            "state_label",
+            "evaluator",
+            "submission_number",
+            "commissioned_on",
+            "due_on",
+            "expected_working_days",
+            "received_on",
+            "evaluated_on",
+            "conclusion",
+            "expert_opinions",
+            "report_url",
+            "created_at",
+        ]
 
     def get_report_url(self, evaluation: ExpertEvaluation) -> str | None:
         if not evaluation.report:
@@ -152,6 +189,25 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "review:evaluation_report",
             kwargs={"pk": evaluation.case_id, "evaluation_pk": evaluation.pk},
         )
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    requested_by = PersonSerializer()
+    decided_by = PersonSerializer(allow_null=True)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = [
+            "id",
+            "state",
+            "reason",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "new_deadline",
+        ]
 
 
 class SubmissionSerializer(serializers.Serializer):
@@ -167,6 +223,8 @@ class CaseDetailSerializer(CaseListSerializer):
     conditions = serializers.SerializerMethodField()
     opinions = serializers.SerializerMethodField()
     evaluations = serializers.SerializerMethodField()
+    extensions = serializers.SerializerMethodField()
+    change_trigger_labels = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(CaseListSerializer.Meta):
@@ -179,7 +237,12 @@ class CaseDetailSerializer(CaseListSerializer):
             "paused_working_days",
             "extended",
             "extension_reason",
+            "received_on",
             "correction_items",
+            "correction_entries",
+            "change_triggers",
+            "change_trigger_labels",
+            "lapsed_on",
             "guidance_outcome",
             "guidance_notes",
             "decision_reason",
@@ -190,6 +253,7 @@ class CaseDetailSerializer(CaseListSerializer):
             "started_construction_on",
             "opinions",
             "evaluations",
+            "extensions",
             "allowed_actions",
         ]
 
@@ -203,6 +267,13 @@ class CaseDetailSerializer(CaseListSerializer):
     @extend_schema_field(EvaluationSerializer(many=True))
     def get_evaluations(self, case: ReviewCase) -> list[dict[str, Any]]:
         return EvaluationSerializer(selectors.case_evaluations(case=case), many=True).data
+
+    @extend_schema_field(ExtensionSerializer(many=True))
+    def get_extensions(self, case: ReviewCase) -> list[dict[str, Any]]:
+        return ExtensionSerializer(selectors.case_extensions(case=case), many=True).data
+
+    def get_change_trigger_labels(self, case: ReviewCase) -> list[str]:
+        return [workflow.CHANGE_TRIGGER_LABELS.get(c, "") for c in case.change_triggers or []]
 
     def get_allowed_actions(self, case: ReviewCase) -> list[str]:
         user = self.context["request"].user

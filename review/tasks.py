@@ -31,6 +31,7 @@ TRANSIENT_RENDER_ERRORS: tuple[type[BaseException], ...] = (
     max_retries=6,
     acks_late=True,
     reject_on_worker_lost=True,
+    ignore_result=True,  # the document row records the outcome; nobody reads the result
 )
 def opinion_render_task(self: Any, opinion_id: int) -> str:
     """Render, sign and store one issued document; safe to run twice (ready stays ready).
@@ -43,7 +44,7 @@ def opinion_render_task(self: Any, opinion_id: int) -> str:
     return opinion_render(opinion_id=opinion_id).state
 
 
-@shared_task(name="review.tasks.opinion_requeue_stale_task")
+@shared_task(name="review.tasks.opinion_requeue_stale_task", ignore_result=True)
 def opinion_requeue_stale_task() -> int:
     """Every few minutes (beat): queue again documents whose render message was lost."""
     from review.documents import opinion_requeue_stale
@@ -69,7 +70,7 @@ def _warm_opinion_renderer(**_: Any) -> None:
         logger.info("opinion renderer warm in %.2f s", time.perf_counter() - started)
 
 
-@shared_task(name="review.tasks.expire_approvals_task")
+@shared_task(name="review.tasks.expire_approvals_task", ignore_result=True)
 def expire_approvals_task() -> int:
     """Daily (beat): approvals older than their validity without a construction start expire."""
     from review import services
@@ -77,7 +78,7 @@ def expire_approvals_task() -> int:
     return services.case_expire_stale(today=timezone.localdate())
 
 
-@shared_task(name="review.tasks.send_deadline_reminders_task")
+@shared_task(name="review.tasks.send_deadline_reminders_task", ignore_result=True)
 def send_deadline_reminders_task() -> int:
     """Daily (beat): remind assignees of cases whose statutory deadline is near or past."""
     from review import services

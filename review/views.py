@@ -126,6 +126,9 @@ def _case_context(case: ReviewCase, *, today: Any) -> dict[str, Any]:
         "needs_guidance": workflow.needs_guidance(
             route=case.route, guidance_outcome=case.guidance_outcome
         ),
+        "change_trigger_labels": [
+            workflow.CHANGE_TRIGGER_LABELS.get(code, "") for code in case.change_triggers or []
+        ],
     }
 
 
@@ -143,6 +146,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": selectors.timeline_entries(case=case),
             "opinions": _opinion_links(selectors.case_opinions(case=case)),
             "evaluations": selectors.case_evaluations(case=case),
+            "extensions": selectors.case_extensions(case=case),
             "attachments": _attachment_links(
                 selectors.case_attachments(case=case, user=request.user)
             ),
@@ -245,25 +249,32 @@ MOVE_PAGES: dict[Action, MovePage] = {
         ),
         gettext_lazy("已改派。"),
     ),
+    Action.COMMISSION_EVALUATION: MovePage(
+        forms.CommissionEvaluationForm,
+        lambda c, u, d: services.case_commission_evaluation(
+            case=c, by=u, body=d["body"], due_on=d["due_on"], note=d["note"], expected_version=_v(d)
+        ),
+        gettext_lazy("已委托评审并书面告知申请人；评审期间暂停计时。"),
+    ),
     Action.RECORD_EVALUATION: MovePage(
         forms.EvaluationForm,
         lambda c, u, d: services.case_record_evaluation(
             case=c,
             by=u,
-            evaluator=d["evaluator"],
-            evaluated_on=d["evaluated_on"],
+            received_on=d["received_on"],
             conclusion=d["conclusion"],
+            expert_opinions=d["expert_opinions"],
             report=d.get("report"),
             expected_version=_v(d),
         ),
-        gettext_lazy("已登记专家评审。"),
+        gettext_lazy("已登记评审报告，审查恢复计时。"),
     ),
     Action.REQUEST_GUIDANCE: MovePage(
         forms.RequestGuidanceForm,
         lambda c, u, d: services.case_request_guidance(
             case=c, by=u, reason=d["reason"], expected_version=_v(d)
         ),
-        gettext_lazy("已报请国家窗口指导，等待期间暂停计时。"),
+        gettext_lazy("已报请国家窗口指导；窗口指导期间审查期限照常计算。"),
     ),
     Action.ANSWER_GUIDANCE: MovePage(
         forms.GuidanceAnswerForm,
@@ -307,19 +318,52 @@ MOVE_PAGES: dict[Action, MovePage] = {
             justification=d["justification"],
             expected_version=_v(d),
         ),
-        gettext_lazy("已作出缓批决定，通知书正在生成；等待申请人补充材料期间暂停计时。"),
+        gettext_lazy("已作出缓批决定，通知书正在生成；审查期限终止，解除缓批后重新计算。"),
     ),
-    Action.EXTEND: MovePage(
-        forms.ExtendForm,
-        lambda c, u, d: services.case_extend(
+    Action.REQUEST_EXTENSION: MovePage(
+        forms.RequestExtensionForm,
+        lambda c, u, d: services.case_request_extension(
             case=c, by=u, reason=d["reason"], expected_version=_v(d)
         ),
-        gettext_lazy("审查期限已延长10个工作日。"),
+        gettext_lazy("已提交延长申请，待本机关负责人批准后生效。"),
+    ),
+    Action.APPROVE_EXTENSION: MovePage(
+        forms.ApproveExtensionForm,
+        lambda c, u, d: services.case_approve_extension(
+            case=c, by=u, note=d["note"], expected_version=_v(d)
+        ),
+        gettext_lazy("已批准延长审查期限10个工作日，并书面告知申请人。"),
+    ),
+    Action.REFUSE_EXTENSION: MovePage(
+        forms.RefuseExtensionForm,
+        lambda c, u, d: services.case_refuse_extension(
+            case=c, by=u, note=d["note"], expected_version=_v(d)
+        ),
+        gettext_lazy("已不批准延长审查期限。"),
+        danger=True,
+    ),
+    Action.LIFT_DEFERRAL: MovePage(
+        forms.ReasonForm,
+        lambda c, u, d: services.case_lift_deferral(
+            case=c, by=u, reason=d["reason"], expected_version=_v(d)
+        ),
+        gettext_lazy("已解除缓批，重新计算20个工作日审查期限。"),
+    ),
+    Action.CONSENT_CHANGE: MovePage(
+        forms.ReasonForm,
+        lambda c, u, d: services.case_consent_change(
+            case=c, by=u, reason=d["reason"], expected_version=_v(d)
+        ),
+        gettext_lazy("已同意变更。"),
     ),
     Action.RECORD_CONSTRUCTION_START: MovePage(
         forms.ConstructionStartForm,
         lambda c, u, d: services.case_record_construction_start(
-            case=c, by=u, started_on=d["started_on"], expected_version=_v(d)
+            case=c,
+            by=u,
+            started_on=d["started_on"],
+            evidence=d.get("evidence"),
+            expected_version=_v(d),
         ),
         gettext_lazy("已登记开工日期。"),
     ),

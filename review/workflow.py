@@ -28,6 +28,7 @@ class State(StrEnum):
     NOT_ACCEPTED = "not_accepted"
     ACCEPTED = "accepted"
     UNDER_REVIEW = "under_review"
+    UNDER_EVALUATION = "under_evaluation"
     AWAITING_GUIDANCE = "awaiting_guidance"
     APPROVED = "approved"
     REJECTED = "rejected"
@@ -45,13 +46,21 @@ class Action(StrEnum):
     ASSIGN = "assign"
     CLAIM = "claim"
     REASSIGN = "reassign"
+    DEEM_ACCEPT = "deem_accept"
+    COMMISSION_EVALUATION = "commission_evaluation"
     RECORD_EVALUATION = "record_evaluation"
     REQUEST_GUIDANCE = "request_guidance"
     ANSWER_GUIDANCE = "answer_guidance"
     APPROVE = "approve"
     REJECT = "reject"
     DEFER = "defer"
-    EXTEND = "extend"
+    EXTEND = "extend"  # kept for old timeline rows: an extension in force without approval
+    REQUEST_EXTENSION = "request_extension"
+    APPROVE_EXTENSION = "approve_extension"
+    REFUSE_EXTENSION = "refuse_extension"
+    LIFT_DEFERRAL = "lift_deferral"
+    CONSENT_CHANGE = "consent_change"
+    MOVE_AUTHORITY = "move_authority"
     REQUEST_CHANGE = "request_change"
     RECORD_CONSTRUCTION_START = "record_construction_start"
     EXPIRE = "expire"
@@ -62,7 +71,8 @@ class Party(StrEnum):
     """Whose move it is; ``review.permissions`` maps users to parties."""
 
     APPLICANT = "applicant"
-    REVIEWER = "reviewer"  # the provincial authority (bob in province 32)
+    REVIEWER = "reviewer"  # a reviewer of the case's authority (bob, grace)
+    HEAD = "head"  # the head of the case's authority (helen): approves extensions
     NATIONAL = "national"  # NDRC window guidance (erin)
     SYSTEM = "system"  # the scheduled tasks
 
@@ -110,72 +120,120 @@ class Move:
 
 S, A, P, C = State, Action, Party, Clock
 
+# States in which the decision clock runs (an extension may be asked for and approved there).
+_DECISION_RUNNING = (S.ACCEPTED, S.UNDER_REVIEW, S.UNDER_EVALUATION, S.AWAITING_GUIDANCE)
+_HANDLED = (S.UNDER_REVIEW, S.UNDER_EVALUATION, S.AWAITING_GUIDANCE, S.DEFERRED)
+
 MOVES: Final[tuple[Move, ...]] = (
     Move(A.OPEN, None, S.SUBMITTED, P.APPLICANT, "提交申请", C.START_INTAKE),
-    # Intake (受理): 《行政许可法》第三十二条.
+    # Intake (受理): 2023《办法》第十二条, 《行政许可法》第三十二条.
     Move(A.ASSIGN, S.SUBMITTED, S.SUBMITTED, P.REVIEWER, "分派受理人"),
     Move(A.CLAIM, S.SUBMITTED, S.SUBMITTED, P.REVIEWER, "认领受理"),
     Move(A.REASSIGN, S.SUBMITTED, S.SUBMITTED, P.REVIEWER, "改派", needs_reason=True),
     Move(A.ACCEPT, S.SUBMITTED, S.ACCEPTED, P.REVIEWER, "受理", C.START_DECISION),
+    # Silence past 5 working days: accepted from the day of receipt (第三十二条).
+    Move(
+        A.DEEM_ACCEPT, S.SUBMITTED, S.ACCEPTED, P.SYSTEM, "逾期未告知，视为受理", C.START_DECISION
+    ),
     Move(
         A.RETURN_FOR_CORRECTION,
         S.SUBMITTED,
         S.RETURNED,
         P.REVIEWER,
         "退回补正",
-        C.PAUSE,
+        C.STOP,
         needs_reason=True,
     ),
     Move(A.NOT_ACCEPT, S.SUBMITTED, S.NOT_ACCEPTED, P.REVIEWER, "不予受理", C.STOP, True),
-    Move(A.RESUBMIT, S.RETURNED, S.SUBMITTED, P.APPLICANT, "补正后重新提交", C.RESUME),
+    # The corrected material is a new receipt: the 5-day intake clock starts again.
+    Move(A.RESUBMIT, S.RETURNED, S.SUBMITTED, P.APPLICANT, "补正后重新提交", C.START_INTAKE),
     # Review (审查).
     Move(A.ASSIGN, S.ACCEPTED, S.UNDER_REVIEW, P.REVIEWER, "分派承办人"),
     Move(A.CLAIM, S.ACCEPTED, S.UNDER_REVIEW, P.REVIEWER, "认领承办"),
-    Move(A.REASSIGN, S.UNDER_REVIEW, S.UNDER_REVIEW, P.REVIEWER, "改派", needs_reason=True),
-    Move(
-        A.REASSIGN, S.AWAITING_GUIDANCE, S.AWAITING_GUIDANCE, P.REVIEWER, "改派", needs_reason=True
-    ),
-    Move(A.REASSIGN, S.DEFERRED, S.DEFERRED, P.REVIEWER, "改派", needs_reason=True),
+    *(Move(A.REASSIGN, s, s, P.REVIEWER, "改派", needs_reason=True) for s in _HANDLED),
     Move(A.ASSIGN, S.CHANGE_REQUESTED, S.UNDER_REVIEW, P.REVIEWER, "分派承办人（变更重审）"),
     Move(A.CLAIM, S.CHANGE_REQUESTED, S.UNDER_REVIEW, P.REVIEWER, "认领承办（变更重审）"),
-    Move(A.RECORD_EVALUATION, S.UNDER_REVIEW, S.UNDER_REVIEW, P.REVIEWER, "登记专家评审"),
-    Move(A.EXTEND, S.ACCEPTED, S.ACCEPTED, P.REVIEWER, "延长审查期限", C.EXTEND, True),
-    Move(A.EXTEND, S.UNDER_REVIEW, S.UNDER_REVIEW, P.REVIEWER, "延长审查期限", C.EXTEND, True),
-    # Window guidance (窗口指导): 方案（七）.
+    # Commissioned evaluation (委托评审): 2023《办法》第十三条; its time does not count
+    # (《行政许可法》第四十五条).
     Move(
-        A.REQUEST_GUIDANCE,
+        A.COMMISSION_EVALUATION,
         S.UNDER_REVIEW,
-        S.AWAITING_GUIDANCE,
+        S.UNDER_EVALUATION,
         P.REVIEWER,
-        "报请国家窗口指导",
+        "委托评审",
         C.PAUSE,
     ),
+    Move(
+        A.RECORD_EVALUATION,
+        S.UNDER_EVALUATION,
+        S.UNDER_REVIEW,
+        P.REVIEWER,
+        "登记评审报告",
+        C.RESUME,
+    ),
+    # Extension (第四十二条): asked by the reviewer, in force once the authority's head approves.
+    *(
+        Move(A.REQUEST_EXTENSION, s, s, P.REVIEWER, "申请延长审查期限", needs_reason=True)
+        for s in (*_DECISION_RUNNING, S.CHANGE_REQUESTED)
+    ),
+    *(
+        Move(A.APPROVE_EXTENSION, s, s, P.HEAD, "批准延长审查期限", C.EXTEND)
+        for s in (*_DECISION_RUNNING, S.CHANGE_REQUESTED)
+    ),
+    *(
+        Move(A.REFUSE_EXTENSION, s, s, P.HEAD, "不批准延长审查期限", needs_reason=True)
+        for s in (*_DECISION_RUNNING, S.CHANGE_REQUESTED)
+    ),
+    # Window guidance (窗口指导): 方案（七）; consulting does not stop the clock (第四十五条).
+    Move(A.REQUEST_GUIDANCE, S.UNDER_REVIEW, S.AWAITING_GUIDANCE, P.REVIEWER, "报请国家窗口指导"),
     Move(
         A.ANSWER_GUIDANCE,
         S.AWAITING_GUIDANCE,
         S.UNDER_REVIEW,
         P.NATIONAL,
         "出具窗口指导意见",
-        C.RESUME,
         needs_reason=True,
     ),
     # Decisions (审查决定).
     Move(A.APPROVE, S.UNDER_REVIEW, S.APPROVED, P.REVIEWER, "审查通过", C.STOP, True, True),
     Move(A.REJECT, S.UNDER_REVIEW, S.REJECTED, P.REVIEWER, "不予通过", C.STOP, True, True),
-    Move(A.DEFER, S.UNDER_REVIEW, S.DEFERRED, P.REVIEWER, "缓批", C.PAUSE, True, True),
-    Move(A.RESUBMIT, S.DEFERRED, S.UNDER_REVIEW, P.APPLICANT, "提交新材料", C.RESUME),
-    # After approval (《办法》).
+    # 缓批 is a written decision: it ends the clock; lifting it starts a new 20-day clock.
+    Move(A.DEFER, S.UNDER_REVIEW, S.DEFERRED, P.REVIEWER, "缓批", C.STOP, True, True),
+    Move(A.RESUBMIT, S.DEFERRED, S.UNDER_REVIEW, P.APPLICANT, "提交新材料", C.START_DECISION),
+    Move(
+        A.LIFT_DEFERRAL,
+        S.DEFERRED,
+        S.UNDER_REVIEW,
+        P.REVIEWER,
+        "解除缓批",
+        C.START_DECISION,
+        needs_reason=True,
+    ),
+    # After approval (2023《办法》): change, construction start, lapse.
     Move(
         A.REQUEST_CHANGE, S.APPROVED, S.CHANGE_REQUESTED, P.APPLICANT, "申请变更", C.START_DECISION
+    ),
+    Move(
+        A.CONSENT_CHANGE,
+        S.CHANGE_REQUESTED,
+        S.APPROVED,
+        P.REVIEWER,
+        "同意变更",
+        C.STOP,
+        needs_reason=True,
     ),
     Move(A.RECORD_CONSTRUCTION_START, S.APPROVED, S.APPROVED, P.APPLICANT, "登记开工"),
     Move(A.EXPIRE, S.APPROVED, S.EXPIRED, P.SYSTEM, "逾期未开工，审查意见失效", C.STOP, True),
     # Overdue flag: recorded by the reminder task, no state change.
     *(
         Move(A.FLAG_OVERDUE, state, state, P.SYSTEM, "标记逾期")
-        for state in (S.SUBMITTED, S.ACCEPTED, S.UNDER_REVIEW, S.CHANGE_REQUESTED)
+        for state in (S.SUBMITTED, *_DECISION_RUNNING, S.CHANGE_REQUESTED)
     ),
 )
+
+# Moves made by the services themselves, never from a page: the case moves to the authority the
+# new facts route to (recorded, with the reason).
+MOVE_AUTHORITY_LABEL: Final = "移交其他审查机关"
 
 TRANSITIONS: Final[Mapping[tuple[State | None, Action], Move]] = {
     (move.source, move.action): move for move in MOVES
@@ -187,9 +245,12 @@ RUNNING: Final[Mapping[State, str]] = {
     S.SUBMITTED: "intake",
     S.ACCEPTED: "decision",
     S.UNDER_REVIEW: "decision",
+    S.AWAITING_GUIDANCE: "decision",  # the clock keeps running (第四十五条)
     S.CHANGE_REQUESTED: "decision",
 }
-PAUSED: Final = frozenset({S.RETURNED, S.AWAITING_GUIDANCE, S.DEFERRED})
+# Only the commissioned evaluation pauses the clock (第四十五条). Waiting for the applicant's
+# correction ends the intake clock (a corrected submission is a new receipt); 缓批 ends it.
+PAUSED: Final = frozenset({S.UNDER_EVALUATION})
 # A project may open a new case only when its earlier cases are closed.
 CLOSED: Final = frozenset({S.NOT_ACCEPTED, S.REJECTED, S.EXPIRED})
 DECISIONS: Final = frozenset(move.action for move in MOVES if move.decision)
@@ -200,13 +261,18 @@ AGREES_WITH: Final[Mapping[Action, frozenset[str]]] = {
     A.DEFER: frozenset({"defer"}),
 }
 
-LABELS: Final[Mapping[Action, str]] = {move.action: move.label for move in reversed(MOVES)}
+LABELS: Final[Mapping[Action, str]] = {
+    A.EXTEND: "延长审查期限",
+    A.MOVE_AUTHORITY: MOVE_AUTHORITY_LABEL,
+    **{move.action: move.label for move in reversed(MOVES)},
+}
 STATE_LABELS: Final[Mapping[State, str]] = {
     S.SUBMITTED: "已提交待受理",
     S.RETURNED: "退回补正",
     S.NOT_ACCEPTED: "不予受理",
     S.ACCEPTED: "已受理",
     S.UNDER_REVIEW: "审查中",
+    S.UNDER_EVALUATION: "委托评审中",
     S.AWAITING_GUIDANCE: "待国家窗口指导",
     S.APPROVED: "审查通过",
     S.REJECTED: "不予通过",
@@ -308,9 +374,11 @@ def decision_errors(
     deferral_lift: str = "",
     route: str = "",
     guidance_outcome: str = "",
+    evaluation_on_file: bool = False,
 ) -> dict[str, list[str]]:
     """Field-named errors of a decision; empty when the decision may be recorded.
 
+    - no decision before the commissioned evaluation's report is on file (2023《办法》第十三条);
     - every decision needs a written reason;
     - a decision other than the (effective) recommendation needs a justification;
     - a rejection cites at least one finding, each present in the assessment;
@@ -326,6 +394,8 @@ def decision_errors(
     if action not in DECISIONS:
         add("__all__", f"“{LABELS.get(action, action)}”不是审查决定。")
         return errors
+    if not evaluation_on_file:
+        add("__all__", "作出审查决定前须委托评审并登记评审报告（2023《办法》第十三条）。")
     if not reason.strip():
         add("reason", "审查决定须写明理由。")
     if needs_guidance(route=route, guidance_outcome=guidance_outcome):
@@ -351,17 +421,58 @@ def decision_errors(
     return errors
 
 
+class ChangeTrigger(StrEnum):
+    """What makes a change after approval need the authority (2023《办法》)."""
+
+    SITE = "site"
+    CONTENT = "content"  # construction content or scale
+    EFFICIENCY = "efficiency"
+    ENERGY = "energy"  # energy use ≥ 10% above the approved review figure
+
+
+CHANGE_TRIGGER_LABELS: Final[Mapping[str, str]] = {
+    ChangeTrigger.SITE: "建设地点变更",
+    ChangeTrigger.CONTENT: "建设内容或建设规模变更",
+    ChangeTrigger.EFFICIENCY: "能效水平变更",
+    ChangeTrigger.ENERGY: "年综合能耗超过审查意见确定水平10%及以上",
+}
+
+
 def change_review_reasons(
-    *, approved_tce: float, new_tce: float, approved_main_type: str, new_main_type: str
-) -> list[str]:
-    """Why a change after approval needs a new review (《办法》): energy use up 10% or more, or
-    the main energy type changed. Empty: the change needs no new review."""
-    reasons: list[str] = []
+    *,
+    approved_tce: float,
+    new_tce: float,
+    approved_region: str = "",
+    new_region: str = "",
+    approved_levels: Mapping[str, str] | None = None,
+    new_levels: Mapping[str, str] | None = None,
+    stated: Iterable[str] = (),
+) -> list[tuple[str, str]]:
+    """The triggers of a change application (2023《办法》), as ``(code, reason in words)``.
+
+    Energy is compared on the review figure (``counted_tce`` of the contract); the site on the
+    region code; the efficiency level product by product. Content and scale are what the
+    applicant states (he may also state the others). Empty: the change needs no application.
+    """
+    found: dict[str, str] = {}
     if approved_tce > 0 and new_tce >= approved_tce * (1 + CHANGE_ENERGY_INCREASE) - 1e-9:
         pct = (new_tce / approved_tce - 1) * 100
-        reasons.append(f"年综合能耗较审查意见增加{pct:.1f}%（≥10%）")
+        found[ChangeTrigger.ENERGY] = (
+            f"年综合能耗{new_tce:.2f}吨标准煤，较审查意见确定的{approved_tce:.2f}吨标准煤"
+            f"增加{pct:.1f}%（≥10%）"
+        )
     elif approved_tce <= 0 < new_tce:
-        reasons.append("年综合能耗由零增加")
-    if approved_main_type and new_main_type and approved_main_type != new_main_type:
-        reasons.append(f"主要能源品种由{approved_main_type}变为{new_main_type}")
-    return reasons
+        found[ChangeTrigger.ENERGY] = "年综合能耗由零增加"
+    if approved_region and new_region and approved_region != new_region:
+        found[ChangeTrigger.SITE] = f"建设地点由{approved_region}变更为{new_region}"
+    old_levels, new_levels_ = dict(approved_levels or {}), dict(new_levels or {})
+    changed = sorted(
+        p for p in old_levels.keys() & new_levels_.keys() if old_levels[p] != new_levels_[p]
+    )
+    if changed:
+        found[ChangeTrigger.EFFICIENCY] = "主要产品能效水平变化：" + "、".join(changed)
+    for code in stated:
+        if code in CHANGE_TRIGGER_LABELS and code not in found:
+            found[code] = f"申请人申明：{CHANGE_TRIGGER_LABELS[code]}"
+    order = list(ChangeTrigger)
+    return sorted(found.items(), key=lambda item: order.index(ChangeTrigger(item[0])))

@@ -44,17 +44,21 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "simple_history",
     "axes",
+    "common",
     "accounts",
     "authorities",
     "rules",
     "projects",
     "review",
+    "documents",
     "supervision",
     "scale",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses an oversized multipart body before anything reads it (config/uploads.py).
+    "config.uploads.UploadSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # 404 for ids beyond 64 bits, 409 for a locked database (config/middleware.py).
+    "config.middleware.SafeInputMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -145,8 +151,18 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/protected-media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads are measured while they stream in (config/uploads.py): a file past ATTACHMENT_MAX_BYTES
+# is cut off, a multipart body declaring more than UPLOAD_REQUEST_MAX_BYTES is refused with 413.
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# A page may send a few files at once (evidence of several substitution sources); the public
+# verification page takes one file, so its requests are held to one file's limit.
+UPLOAD_REQUEST_MAX_BYTES = 3 * ATTACHMENT_MAX_BYTES
 
 # --- REST framework and OpenAPI ------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -156,6 +172,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Strict JSON: no NaN/Infinity, no overflowing numbers, bounded nesting (config/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -200,6 +222,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900"))
 }
 CELERY_TIMEZONE = TIME_ZONE
+# Documents (WeasyPrint + signature, CPU-bound for about a second each) go to their own queue so
+# that document workers can run on other machines than the web (README, production): a burst of
+# opinions then no longer competes with the web for its cores (issue 14). A single-machine worker
+# consumes both queues (`-Q celery,documents`, as `make run` and `make worker` start it).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+DOCUMENTS_QUEUE = "documents"
+CELERY_TASK_ROUTES = {"review.tasks.opinion_render_task": {"queue": DOCUMENTS_QUEUE}}
 CELERY_BEAT_SCHEDULE = {
     "expire-stale-approvals": {
         "task": "review.tasks.expire_approvals_task",
@@ -208,6 +237,10 @@ CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {
         "task": "review.tasks.send_deadline_reminders_task",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "deem-accepted": {
+        "task": "review.tasks.deem_accepted_task",
+        "schedule": crontab(hour=0, minute=20),
     },
     "requeue-stale-opinions": {
         "task": "review.tasks.opinion_requeue_stale_task",

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from accounts import roles
 from accounts.models import Profile
+from authorities.models import Authority
 from projects.models import Project, ProjectStatus, Submission
 from review import services
-from review.models import ReviewCase
+from review.models import EvaluationBody, ReviewCase
 
 _serial = itertools.count(1)
 
@@ -52,6 +55,7 @@ def make_assessment(
     recommendation: str | None = None,
     codes: list[str] | None = None,
     lines: list[tuple[str, float]] | None = None,
+    review_level: str = "provincial",
 ) -> dict[str, Any]:
     """An assessment in the contract's shape with the given route, figures and findings."""
     spec = ROUTES[route]
@@ -70,7 +74,7 @@ def make_assessment(
             ],
         },
         "review_required": True,
-        "review_level": "provincial",
+        "review_level": review_level,
         "two_high": {
             "is_two_high": spec["two_high"],
             "sector": "building_materials" if spec["two_high"] else None,
@@ -114,7 +118,11 @@ def make_project(*, owner: User, region: str = "320505", name: str | None = None
 
 
 def make_submission(
-    *, project: Project, by: User, assessment: dict[str, Any] | None = None
+    *,
+    project: Project,
+    by: User,
+    assessment: dict[str, Any] | None = None,
+    region: str | None = None,
 ) -> Submission:
     number = (project.submissions.count() or 0) + 1
     return Submission.objects.create(
@@ -123,7 +131,7 @@ def make_submission(
         facts={
             "project_code": project.project_code,
             "name": project.name,
-            "region": project.region,
+            "region": region or project.region,
             "industry": project.industry,
             "construction_type": "new",
             "national_major_project": False,
@@ -144,6 +152,19 @@ def make_submission(
 CaseFactory = Callable[..., ReviewCase]
 
 
+def zhejiang_authority() -> Authority:
+    """浙江省发展和改革委员会: another province's authority (frank reviews for it)."""
+    return Authority.objects.get_or_create(
+        code="33",
+        defaults={
+            "name": "浙江省发展和改革委员会",
+            "level": "provincial",
+            "province": "33",
+            "doc_prefix": "浙发改能审",
+        },
+    )[0]
+
+
 @pytest.fixture
 def make_case(alice: User) -> CaseFactory:
     """Open a case through ``case_open`` (default: alice's, province 32, route standard)."""
@@ -158,6 +179,8 @@ def make_case(alice: User) -> CaseFactory:
         **assessment: Any,
     ) -> ReviewCase:
         owner = owner or alice
+        if region.startswith("33"):
+            zhejiang_authority()
         project = make_project(owner=owner, region=region, name=name)
         submission = make_submission(
             project=project, by=owner, assessment=make_assessment(route=route, **assessment)
@@ -167,31 +190,102 @@ def make_case(alice: User) -> CaseFactory:
     return build
 
 
-def resubmit(case: ReviewCase, *, by: User, **assessment: Any) -> Submission:
+def resubmit(
+    case: ReviewCase, *, by: User, region: str | None = None, **assessment: Any
+) -> Submission:
     """A new submission of the case's project (the applicant's correction or new material)."""
     return make_submission(
         project=case.project,
         by=by,
         assessment=make_assessment(**assessment) if assessment else case.submission.assessment,
+        region=region or (case.submission.facts or {}).get("region"),
     )
 
 
 @pytest.fixture
 def frank(personas: dict[str, User]) -> User:
-    """A reviewer of another province (33, Zhejiang)."""
+    """A reviewer of another province's authority (33, 浙江省发展和改革委员会)."""
     user = User.objects.create_user("frank", "frank@example.cn", "review-demo-2026")
     user.groups.set([Group.objects.get_or_create(name=roles.REVIEWER)[0]])
     Profile.objects.create(user=user, jurisdiction="33", display_name="方克")
+    zhejiang_authority().reviewers.add(user)
     return user
 
 
 @pytest.fixture
 def bob2(personas: dict[str, User]) -> User:
-    """A second reviewer of province 32."""
+    """A second reviewer of 江苏省发展和改革委员会."""
     user = User.objects.create_user("bob2", "bob2@example.cn", "review-demo-2026")
     user.groups.set([Group.objects.get_or_create(name=roles.REVIEWER)[0]])
     Profile.objects.create(user=user, jurisdiction="32", display_name="王博二")
+    Authority.objects.get(code="32").reviewers.add(user)
     return user
+
+
+@pytest.fixture
+def helen(personas: dict[str, User]) -> User:
+    """Head (分管负责人) of 江苏省发展和改革委员会."""
+    return personas["helen"]
+
+
+@pytest.fixture
+def grace(personas: dict[str, User]) -> User:
+    """Reviewer of 苏州市发展和改革委员会 (the delegated tier in 3205xx)."""
+    return personas["grace"]
+
+
+@pytest.fixture
+def suzhou_head(personas: dict[str, User]) -> User:
+    """Head of 苏州市发展和改革委员会."""
+    user = User.objects.create_user("hank", "hank@example.cn", "review-demo-2026")
+    user.groups.set([Group.objects.get_or_create(name=roles.REVIEWER)[0]])
+    Profile.objects.create(user=user, jurisdiction="32", display_name="韩克")
+    Authority.objects.get(code="3205").heads.add(user)
+    return user
+
+
+@pytest.fixture
+def evaluation_body(db: None) -> EvaluationBody:
+    return EvaluationBody.objects.get_or_create(
+        name="江苏省节能技术评审中心", defaults={"contact": "张工 025-83300000"}
+    )[0]
+
+
+def pdf_upload(name: str = "report.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4 evaluation report", "application/pdf")
+
+
+def evaluated(
+    case: ReviewCase,
+    *,
+    by: User,
+    commissioned: date | None = None,
+    received: date | None = None,
+    due: date | None = None,
+) -> ReviewCase:
+    """Commission the evaluation of an under-review case and record its report (the mandatory
+    step before a decision, 2023《办法》第十三条)."""
+    body = EvaluationBody.objects.get_or_create(name="江苏省节能技术评审中心")[0]
+    today = timezone.localdate()
+    commissioned = commissioned or received or today
+    services.case_commission_evaluation(
+        case=case,
+        by=by,
+        body=body,
+        due_on=due or commissioned + timedelta(days=30),
+        today=commissioned,
+    )
+    services.case_record_evaluation(
+        case=case,
+        by=by,
+        received_on=received or commissioned,
+        conclusion="节能报告基本符合要求",
+        expert_opinions="专家组同意通过评审",
+        report=pdf_upload(),
+        today=max(received or commissioned, commissioned),
+    )
+    case.refresh_from_db()
+    return case
 
 
 @pytest.fixture
@@ -204,3 +298,8 @@ def frank_client(frank: User) -> Client:
 def under_review(case: ReviewCase, *, by: User, today: date | None = None) -> ReviewCase:
     """Accept and take the case (bob by default)."""
     return services.case_accept(case=case, by=by, assign_to=by, today=today)
+
+
+def decidable(case: ReviewCase, *, by: User, today: date | None = None) -> ReviewCase:
+    """Accepted, taken and evaluated (report on file): ready for a decision."""
+    return evaluated(under_review(case, by=by, today=today), by=by, commissioned=today)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from review import services
 from review.models import CaseState, ReviewCase
 
-from .conftest import under_review
+from .conftest import decidable, under_review
 
 pytestmark = pytest.mark.django_db
 
@@ -99,15 +99,21 @@ def test_detail_and_events_are_scoped(cases, alice, bob, erin, frank, dana):
     assert events[0]["assessment"]["recommendation"] == "approve"
 
 
-def test_full_flow_through_the_api(make_case, alice, bob):
+def test_full_flow_through_the_api(make_case, alice, bob, helen, evaluation_body):
     case = make_case()
     client = api(bob)
     r = client.post(
-        f"/api/v1/cases/{case.pk}/return/", {"items": ["补充附表"], "version": 1}, format="json"
+        f"/api/v1/cases/{case.pk}/return/",
+        {"items": [{"item": "补充附表", "detail": "附表3"}, "盖章"], "version": 1},
+        format="json",
     )
     assert r.status_code == 200, r.content
     assert r.json()["state"] == "returned"
-    from .conftest import resubmit
+    assert r.json()["correction_entries"] == [
+        {"item": "补充附表", "detail": "附表3"},
+        {"item": "盖章", "detail": ""},
+    ]
+    from .conftest import pdf_upload, resubmit
 
     services.case_resubmit(case=case, submission=resubmit(case, by=alice), by=alice)
     version = ReviewCase.objects.get(pk=case.pk).version
@@ -117,11 +123,28 @@ def test_full_flow_through_the_api(make_case, alice, bob):
         format="json",
     )
     assert r.json()["state"] == "under_review"
-    r = client.post(f"/api/v1/cases/{case.pk}/extend/", {"reason": "组织专家评审"}, format="json")
+    due = (timezone.localdate() + timedelta(days=20)).isoformat()
+    r = client.post(
+        f"/api/v1/cases/{case.pk}/evaluations/commission/",
+        {"body": evaluation_body.pk, "due_on": due},
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["state"] == "commissioned"
+    assert client.get(f"/api/v1/cases/{case.pk}/").json()["clock"]["phase"] == "paused"
+    r = client.post(
+        f"/api/v1/cases/{case.pk}/extension-request/", {"reason": "专家评审意见分歧"}, format="json"
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["extended"] is False  # not in force until the head approves
+    assert api(bob).post(f"/api/v1/cases/{case.pk}/extension/approve/", {}).status_code == 403
+    r = api(helen).post(f"/api/v1/cases/{case.pk}/extension/approve/", {}, format="json")
+    assert r.status_code == 200, r.content
     assert r.json()["extended"] is True
+    assert r.json()["extensions"][0]["state"] == "approved"
     r = client.post(
         f"/api/v1/cases/{case.pk}/evaluations/",
-        {"evaluator": "节能中心", "evaluated_on": "2026-10-09", "conclusion": "同意"},
+        {"conclusion": "同意", "expert_opinions": "专家组同意", "report": pdf_upload()},
         format="multipart",
     )
     assert r.status_code == 201, r.content
@@ -134,12 +157,12 @@ def test_full_flow_through_the_api(make_case, alice, bob):
     assert r.status_code == 200, r.content
     body = r.json()
     assert (body["state"], body["conditions"]) == ("approved", ["投产前完成替代"])
-    assert body["opinions"][0]["kind"] == "approval"
-    assert body["opinions"][0]["state"] == "pending"
+    assert body["authority"]["doc_prefix"] == "苏发改能审"
+    assert ReviewCase.objects.get(pk=case.pk).drafts.get().kind == "approval"
 
 
 def test_second_decision_gets_409(make_case, bob, bob2):
-    case = under_review(make_case(), by=bob)
+    case = decidable(make_case(), by=bob)
     seen = case.version
     first = api(bob).post(
         f"/api/v1/cases/{case.pk}/approve/", {"reason": "同意", "version": seen}, format="json"
@@ -155,7 +178,7 @@ def test_second_decision_gets_409(make_case, bob, bob2):
     third = api(bob2).post(f"/api/v1/cases/{case.pk}/approve/", {"reason": "同意"}, format="json")
     assert third.status_code == 409
     assert third.json()["code"] == "transition_not_allowed"
-    assert ReviewCase.objects.get(pk=case.pk).opinions.count() == 1
+    assert ReviewCase.objects.get(pk=case.pk).drafts.count() == 1
 
 
 def test_validation_errors_name_the_field(make_case, bob):
@@ -206,7 +229,7 @@ def test_move_permissions_per_persona(cases, alice, carol, bob, erin, frank, dan
 
 
 def test_construction_start_by_the_applicant(make_case, alice, carol, bob):
-    case = under_review(make_case(), by=bob)
+    case = decidable(make_case(), by=bob)
     services.case_approve(case=case, by=bob, reason="同意")
     url = f"/api/v1/cases/{case.pk}/construction-start/"
     today = timezone.localdate().isoformat()
@@ -235,24 +258,34 @@ def test_openapi_documents_the_case_endpoints(dana):
     assert "409" in paths["/api/v1/cases/{id}/approve/"]["post"]["responses"]
 
 
-def test_evaluation_with_a_report_through_the_api(make_case, bob, frank, bob_client):
+def test_evaluation_with_a_report_through_the_api(
+    make_case, bob, frank, bob_client, evaluation_body
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     case = under_review(make_case(), by=bob)
+    due = (timezone.localdate() + timedelta(days=20)).isoformat()
+    commission = {"body": evaluation_body.pk, "due_on": due}
+    assert (
+        api(frank).post(f"/api/v1/cases/{case.pk}/evaluations/commission/", commission).status_code
+        == 404
+    )
+    r = api(bob).post(f"/api/v1/cases/{case.pk}/evaluations/commission/", commission)
+    assert r.status_code == 201, r.content
     body = {
-        "evaluator": "江苏省节能技术服务中心",
-        "evaluated_on": timezone.localdate().isoformat(),
+        "received_on": timezone.localdate().isoformat(),
         "conclusion": "原则同意",
+        "expert_opinions": "建议补充余热利用",
         "report": SimpleUploadedFile("评审报告.pdf", b"%PDF-1.4 evaluation"),
     }
-    r = api(bob).post(f"/api/v1/cases/{case.pk}/evaluations/", body, format="multipart")
-    assert r.status_code == 201, r.content
-    report_url = r.json()["report_url"]
-    assert bob_client.get(report_url).status_code == 200  # a page download (session)
     bad = dict(body, report=SimpleUploadedFile("x.pdf", b"not a pdf"))
     r = api(bob).post(f"/api/v1/cases/{case.pk}/evaluations/", bad, format="multipart")
     assert r.status_code == 400
     assert "report" in r.json()["errors"]
+    r = api(bob).post(f"/api/v1/cases/{case.pk}/evaluations/", body, format="multipart")
+    assert r.status_code == 201, r.content
+    report_url = r.json()["report_url"]
+    assert bob_client.get(report_url).status_code == 200  # a page download (session)
     assert api(frank).post(f"/api/v1/cases/{case.pk}/evaluations/", body).status_code == 404
 
 

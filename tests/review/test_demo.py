@@ -23,6 +23,7 @@ def test_seed_creates_cases_in_every_demo_state_and_is_idempotent(personas):
             CaseState.AWAITING_GUIDANCE,
             CaseState.RETURNED,
             CaseState.DEFERRED,
+            CaseState.UNDER_EVALUATION,
         ]
     )
     today = timezone.localdate()
@@ -34,8 +35,16 @@ def test_seed_creates_cases_in_every_demo_state_and_is_idempotent(personas):
     assert window.project.organization == personas["carol"].profile.organization
     approved = ReviewCase.objects.get(state=CaseState.APPROVED)
     assert approved.conditions
-    assert approved.opinions.count() == 1
+    assert approved.drafts.count() == 1  # signed off by the head before issue (issue 11)
+    assert approved.evaluations.get().state == "received"
+    paused = ReviewCase.objects.get(state=CaseState.UNDER_EVALUATION)
+    assert selectors.case_clock(paused, today=today).paused
+    # the delegated tier in Suzhou is grace's, the provincial tier bob's (authorities by tier)
+    codes = {c.project.project_code: c.authority.code for c in ReviewCase.objects.all()}
+    assert codes["2611-320505-04-01-900001"] == "3205"
+    assert codes["2611-320505-04-01-900003"] == "32"
+    assert ReviewCase.objects.filter(extensions__state="pending").count() == 1
     events = CaseEvent.objects.count()
     demo.seed(personas)
-    assert ReviewCase.objects.count() == 7
+    assert ReviewCase.objects.count() == 8
     assert CaseEvent.objects.count() == events

@@ -17,7 +17,7 @@ from review.models import CaseEvent, CaseState, ExpertEvaluation, Notice, Opinio
 from review.services import CaseConflict
 from review.workflow import TransitionNotAllowed, WorkflowError
 
-from .conftest import make_submission, resubmit, under_review
+from .conftest import decidable, evaluated, make_submission, pdf_upload, resubmit, under_review
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,9 @@ def test_open_starts_the_intake_clock_of_five_working_days(make_case, alice):
     assert case.deadline == date(2026, 10, 10)
     event = case.events.get()
     assert (event.action, event.actor, event.to_state) == ("open", alice, "submitted")
-    assert event.assessment == case.submission.assessment
+    # The event refers to the frozen submission instead of copying its assessment (issue 14).
+    assert (event.submission, event.assessment) == (case.submission, None)
+    assert event.assessment_then == case.submission.assessment
 
 
 def test_open_notifies_the_reviewers_of_the_province(make_case, bob, frank):
@@ -80,27 +82,34 @@ def test_accept_starts_twenty_working_days_and_can_assign(make_case, bob):
     assert [e.action for e in case.events.all()] == ["open", "accept", "assign"]
 
 
-def test_return_pauses_and_resubmission_adds_the_paused_working_days(make_case, alice, bob):
+def test_return_ends_the_intake_clock_and_the_correction_is_a_new_receipt(make_case, alice, bob):
     case = make_case(opened_on=MON_28_SEP)
-    # given: returned on Wednesday 30 Sep
+    # given: returned on Wednesday 30 Sep, every missing item at once
     case = services.case_return_for_correction(
-        case=case, by=bob, items=["补充节能报告附表", "  ", "盖章"], today=date(2026, 9, 30)
+        case=case,
+        by=bob,
+        items=["补充节能报告附表｜按附录B格式", "  ", {"item": "盖章", "detail": ""}],
+        today=date(2026, 9, 30),
     )
     assert case.state == CaseState.RETURNED
-    assert case.correction_items == ["补充节能报告附表", "盖章"]
-    assert case.paused_since == date(2026, 9, 30)
+    assert case.correction_entries == [
+        {"item": "补充节能报告附表", "detail": "按附录B格式"},
+        {"item": "盖章", "detail": ""},
+    ]
+    assert case.correction_items == ["补充节能报告附表：按附录B格式", "盖章"]
+    assert case.clock_phase == ""
     case.project.refresh_from_db()
     assert case.project.status == ProjectStatus.CORRECTION
-    assert case.project.correction_items == ["补充节能报告附表", "盖章"]
-    assert Notice.objects.filter(user=alice, case=case).exists()
-    # when: corrected on Friday 9 Oct (8 and 9 Oct were working days on hold)
+    assert case.project.correction_items == ["补充节能报告附表：按附录B格式", "盖章"]
+    assert Notice.objects.filter(user=alice, case=case, message__contains="2项").exists()
+    # when: corrected on Friday 9 Oct
     new = resubmit(case, by=alice)
     case = services.case_resubmit(case=case, submission=new, by=alice, today=date(2026, 10, 9))
-    # then
+    # then: a new 5-day intake clock from the new receipt (10 Oct is a make-up working day)
     assert case.state == CaseState.SUBMITTED
     assert case.submission == new
-    assert case.paused_working_days == 2
-    assert case.deadline == date(2026, 10, 13)  # 10 Oct (5th), 12 and 13 Oct for the pause
+    assert (case.received_on, case.paused_working_days) == (date(2026, 10, 9), 0)
+    assert case.deadline == date(2026, 10, 15)
     assert case.correction_items == []
 
 
@@ -189,6 +198,7 @@ def test_erin_only_answers_guidance_and_only_on_window_guidance_cases(make_case,
 def test_dana_may_do_everything(make_case, dana, bob):
     case = make_case()
     case = services.case_accept(case=case, by=dana, assign_to=bob)
+    case = evaluated(case, by=dana)
     case = services.case_approve(case=case, by=dana, reason="符合要求")
     assert case.state == CaseState.APPROVED
 
@@ -206,7 +216,14 @@ def test_window_guidance_case_is_routed_on_assignment_and_answered_by_erin(make_
     # no decision while guidance is pending
     with pytest.raises(TransitionNotAllowed):
         services.case_approve(case=case, by=bob, reason="x", justification="y")
-    # erin answers on Friday 9 Oct: 29, 30 Sep, 8 and 9 Oct did not count
+    # the clock keeps running while guidance is pending (第四十五条); own expected date
+    assert (case.clock_phase, case.paused_since, case.deadline) == (
+        "decision",
+        None,
+        date(2026, 10, 30),
+    )
+    assert case.guidance_expected_on == date(2026, 10, 16)  # 10 working days from 28 Sep
+    # erin answers on Friday 9 Oct
     with pytest.raises(ValidationError) as info:
         services.case_answer_guidance(case=case, by=erin, outcome="maybe", notes="")
     assert set(info.value.message_dict) == {"outcome", "notes"}
@@ -214,8 +231,10 @@ def test_window_guidance_case_is_routed_on_assignment_and_answered_by_erin(make_
         case=case, by=erin, outcome="supported", notes="能效达到标杆水平", today=date(2026, 10, 9)
     )
     assert case.state == CaseState.UNDER_REVIEW
-    assert case.paused_working_days == 4
-    assert case.deadline == date(2026, 11, 5)  # 30 Oct + 4 working days
+    assert case.paused_working_days == 0
+    assert case.deadline == date(2026, 10, 30)  # nothing added for the guidance
+    assert case.guidance_submission == case.submission.number
+    case = evaluated(case, by=bob, commissioned=date(2026, 10, 9))
     # the engine's "defer pending guidance" is now an approval: no justification needed
     case = services.case_approve(case=case, by=bob, reason="窗口指导支持，符合要求")
     assert case.state == CaseState.APPROVED
@@ -246,6 +265,7 @@ def test_guidance_against_the_project_blocks_approval(make_case, bob, erin):
         case=make_case(route="national_window_guidance"), by=bob, assign_to=bob
     )
     case = services.case_answer_guidance(case=case, by=erin, outcome="not_supported", notes="否")
+    case = evaluated(case, by=bob)
     before = _snapshot(case)
     with pytest.raises(ValidationError) as info:
         services.case_approve(case=case, by=bob, reason="同意", justification="地方急需")
@@ -260,61 +280,87 @@ def test_guidance_against_the_project_blocks_approval(make_case, bob, erin):
 # --------------------------------------------------------------------------------------------
 # Evaluation and extension
 # --------------------------------------------------------------------------------------------
-def test_record_evaluation_with_a_pdf_report(make_case, bob):
-    case = under_review(make_case(), by=bob)
-    report = SimpleUploadedFile("评审报告.pdf", b"%PDF-1.7\n...", content_type="application/pdf")
+def test_evaluation_is_commissioned_paused_and_received(make_case, bob, alice, evaluation_body):
+    case = make_case(opened_on=MON_28_SEP)
+    case = services.case_accept(case=case, by=bob, assign_to=bob, today=MON_28_SEP)
+    assert case.deadline == date(2026, 10, 30)
+    evaluation = services.case_commission_evaluation(
+        case=case, by=bob, body=evaluation_body, due_on=date(2026, 10, 16), today=MON_28_SEP
+    )
+    case.refresh_from_db()
+    assert (case.state, case.paused_since) == (CaseState.UNDER_EVALUATION, MON_28_SEP)
+    assert evaluation.expected_working_days == 10  # 29, 30 Sep, 8-10 Oct, 12-16 Oct
+    notice = Notice.objects.get(user=alice, case=case, message__contains="委托")
+    assert "不计算在审查期限内" in notice.message
+    assert "2026-10-16" in notice.message
     evaluation = services.case_record_evaluation(
         case=case,
         by=bob,
-        evaluator="江苏省节能中心",
-        evaluated_on=date(2026, 10, 9),
+        received_on=date(2026, 10, 12),
         conclusion="原则同意",
-        report=report,
+        expert_opinions="建议补充余热利用措施",
+        report=pdf_upload("评审报告.pdf"),
         today=date(2026, 10, 12),
     )
+    case.refresh_from_db()
     assert evaluation.report.name.endswith(".pdf")
+    assert (evaluation.state, evaluation.received_on) == ("received", date(2026, 10, 12))
+    # 29, 30 Sep, 8, 9, 10 (make-up), 12 Oct did not count
+    assert (case.state, case.paused_working_days) == (CaseState.UNDER_REVIEW, 6)
+    assert case.deadline == date(2026, 11, 9)
     event = case.events.order_by("-pk").first()
-    assert (event.action, event.data["evaluator"]) == ("record_evaluation", "江苏省节能中心")
+    assert (event.action, event.data["evaluator"]) == ("record_evaluation", evaluation_body.name)
 
 
-def test_record_evaluation_rejects_bad_input_and_leaves_nothing(make_case, bob):
+def test_evaluation_rejects_bad_input_and_leaves_nothing(make_case, bob, evaluation_body):
     case = under_review(make_case(), by=bob)
+    before = _snapshot(case)
+    with pytest.raises(ValidationError) as info:
+        services.case_commission_evaluation(case=case, by=bob, body=None, due_on=None)
+    assert set(info.value.message_dict) == {"body", "due_on"}
+    assert _snapshot(case) == before
+    services.case_commission_evaluation(
+        case=case, by=bob, body=evaluation_body, due_on=timezone.localdate() + timedelta(days=20)
+    )
     before = _snapshot(case)
     with pytest.raises(ValidationError) as info:
         services.case_record_evaluation(
             case=case,
             by=bob,
-            evaluator="",
-            evaluated_on=timezone.localdate() + timedelta(days=3),
+            received_on=timezone.localdate() + timedelta(days=3),
             conclusion="",
+            expert_opinions=" ",
             report=SimpleUploadedFile("x.pdf", b"<html>"),
         )
-    assert set(info.value.message_dict) == {"evaluator", "evaluated_on", "conclusion", "report"}
+    assert set(info.value.message_dict) == {
+        "received_on",
+        "conclusion",
+        "expert_opinions",
+        "report",
+    }
     assert _snapshot(case) == before
-    assert not ExpertEvaluation.objects.exists()
+    assert ExpertEvaluation.objects.get().state == "commissioned"
 
 
-def test_extension_once_by_ten_working_days_with_a_reason(make_case, bob):
-    case = make_case(opened_on=MON_28_SEP)
-    case = services.case_accept(case=case, by=bob, assign_to=bob, today=MON_28_SEP)
-    with pytest.raises(ValidationError):
-        services.case_extend(case=case, by=bob, reason="")
-    case = services.case_extend(
-        case=case, by=bob, reason="需补充专家评审", today=date(2026, 10, 20)
+def test_no_decision_before_the_evaluation_report_is_on_file(make_case, bob, evaluation_body):
+    case = under_review(make_case(), by=bob)
+    before = _snapshot(case)
+    with pytest.raises(ValidationError) as info:
+        services.case_approve(case=case, by=bob, reason="同意")
+    assert "第十三条" in info.value.message_dict["__all__"][0]
+    assert _snapshot(case) == before
+    services.case_commission_evaluation(
+        case=case, by=bob, body=evaluation_body, due_on=timezone.localdate() + timedelta(days=9)
     )
-    assert case.deadline == date(2026, 11, 13)
-    assert case.extended
-    with pytest.raises(WorkflowError, match="一次"):
-        services.case_extend(case=case, by=bob, reason="再延长")
-    case.refresh_from_db()
-    assert case.limit_working_days == 30
+    with pytest.raises(TransitionNotAllowed):  # under evaluation: no decision either
+        services.case_approve(case=case, by=bob, reason="同意")
 
 
 # --------------------------------------------------------------------------------------------
 # Decisions
 # --------------------------------------------------------------------------------------------
 def test_approve_with_conditions_issues_the_approval_opinion(make_case, bob, alice):
-    case = under_review(make_case(), by=bob)
+    case = decidable(make_case(), by=bob)
     case = services.case_approve(
         case=case,
         by=bob,
@@ -325,16 +371,16 @@ def test_approve_with_conditions_issues_the_approval_opinion(make_case, bob, ali
     assert case.state == CaseState.APPROVED
     assert case.conditions == "投产前完成能耗等量替代"
     assert case.decided_at is not None
-    opinion = case.opinions.get()
-    assert (opinion.kind, opinion.state) == ("approval", "pending")
-    event = case.events.order_by("-pk").first()
+    draft = case.drafts.get()  # issue 11: the head signs the draft off before issue
+    assert (draft.kind, draft.state) == ("approval", "drafting")
+    event = case.events.get(action="approve")
     assert event.data["conditions"] == ["投产前完成能耗等量替代"]
-    assert event.assessment["recommendation"] == "approve"
-    assert Notice.objects.filter(user=alice, case=case, message__contains=opinion.number).exists()
+    assert event.assessment_then["recommendation"] == "approve"
+    assert Notice.objects.filter(user=alice, case=case, message__contains="审查通过").exists()
 
 
 def test_decisions_need_a_reason_and_leave_nothing(make_case, bob):
-    case = under_review(make_case(), by=bob)
+    case = decidable(make_case(), by=bob)
     before = _snapshot(case)
     with pytest.raises(ValidationError) as info:
         services.case_approve(case=case, by=bob, reason="")
@@ -343,7 +389,7 @@ def test_decisions_need_a_reason_and_leave_nothing(make_case, bob):
 
 
 def test_a_decision_against_the_recommendation_needs_a_justification(make_case, bob):
-    case = under_review(
+    case = decidable(
         make_case(recommendation="reject", codes=["TIER_PROVINCIAL", "EFFICIENCY_BELOW_BASELINE"]),
         by=bob,
     )
@@ -356,11 +402,11 @@ def test_a_decision_against_the_recommendation_needs_a_justification(make_case, 
         case=case, by=bob, reason="同意", justification="已提交整改后能效证明"
     )
     assert case.decision_justification == "已提交整改后能效证明"
-    assert case.events.order_by("-pk").first().data["justification"] == "已提交整改后能效证明"
+    assert case.events.get(action="approve").data["justification"] == "已提交整改后能效证明"
 
 
 def test_reject_cites_existing_findings(make_case, bob):
-    case = under_review(
+    case = decidable(
         make_case(recommendation="reject", codes=["TIER_PROVINCIAL", "EFFICIENCY_BELOW_BASELINE"]),
         by=bob,
     )
@@ -374,16 +420,17 @@ def test_reject_cites_existing_findings(make_case, bob):
         case=case, by=bob, reason="能效低于基准水平", cited_findings=["EFFICIENCY_BELOW_BASELINE"]
     )
     assert (case.state, case.cited_findings) == (CaseState.REJECTED, ["EFFICIENCY_BELOW_BASELINE"])
-    assert case.opinions.get().kind == "rejection"
+    assert case.drafts.get().kind == "rejection"
 
 
-def test_defer_pauses_and_new_material_returns_under_review(make_case, bob, alice):
+def test_deferral_ends_the_clock_and_new_material_starts_a_new_one(make_case, bob, alice):
     case = make_case(
         opened_on=MON_28_SEP,
         recommendation="defer",
         codes=["TIER_PROVINCIAL", "SUBSTITUTION_SHORTFALL"],
     )
     case = services.case_accept(case=case, by=bob, assign_to=bob, today=MON_28_SEP)
+    case = evaluated(case, by=bob, commissioned=MON_28_SEP, received=MON_28_SEP)
     with pytest.raises(ValidationError) as info:
         services.case_defer(case=case, by=bob, reason="替代来源不足", deferral_lift=" ")
     assert "deferral_lift" in info.value.message_dict
@@ -394,13 +441,35 @@ def test_defer_pauses_and_new_material_returns_under_review(make_case, bob, alic
         deferral_lift="落实4万吨标准煤替代来源",
         today=date(2026, 9, 29),
     )
-    assert (case.state, case.paused_since) == (CaseState.DEFERRED, date(2026, 9, 29))
-    assert case.opinions.get().kind == "deferral"
+    assert (case.state, case.clock_phase, case.paused_since) == (CaseState.DEFERRED, "", None)
+    assert case.drafts.get().kind == "deferral"
+    event = case.events.get(action="defer")
+    assert "行政复议" in event.data["remedies"]
+    assert Notice.objects.filter(user=alice, case=case, message__contains="解除缓批").exists()
     new = resubmit(case, by=alice)
     case = services.case_resubmit(case=case, submission=new, by=alice, today=date(2026, 10, 10))
     assert case.state == CaseState.UNDER_REVIEW
-    assert case.paused_working_days == 4  # 30 Sep, 8, 9 Oct and the make-up Saturday 10 Oct
-    assert case.deadline == date(2026, 11, 5)
+    # a new 20-working-day clock from the make-up Saturday 10 Oct
+    assert (case.clock_started_on, case.paused_working_days) == (date(2026, 10, 10), 0)
+    assert case.deadline == date(2026, 11, 6)
+
+
+def test_lifting_a_deferral_reopens_review_with_a_new_clock(make_case, bob, alice, carol):
+    case = decidable(
+        make_case(recommendation="defer", codes=["TIER_PROVINCIAL", "SUBSTITUTION_SHORTFALL"]),
+        by=bob,
+    )
+    case = services.case_defer(case=case, by=bob, reason="替代不足", deferral_lift="区域达标")
+    with pytest.raises(PermissionDenied):
+        services.case_lift_deferral(case=case, by=alice, reason="x")
+    with pytest.raises(ValidationError):
+        services.case_lift_deferral(case=case, by=bob, reason=" ")
+    case = services.case_lift_deferral(
+        case=case, by=bob, reason="本地区能耗强度降低目标已完成", today=date(2026, 9, 30)
+    )
+    assert (case.state, case.clock_started_on) == (CaseState.UNDER_REVIEW, date(2026, 9, 30))
+    assert case.deadline == date(2026, 11, 3)  # across National Day, 10 Oct counted
+    assert Notice.objects.filter(user=alice, case=case, message__contains="缓批已解除").exists()
 
 
 def test_resubmission_must_be_a_newer_submission_of_the_same_project(make_case, bob, alice):
@@ -418,7 +487,7 @@ def test_resubmission_must_be_a_newer_submission_of_the_same_project(make_case, 
 # Concurrency (optimistic version; the row lock is exercised on PostgreSQL in tests/integration)
 # --------------------------------------------------------------------------------------------
 def test_a_stale_version_is_a_conflict_and_changes_nothing(make_case, bob, bob2):
-    case = under_review(make_case(), by=bob)
+    case = decidable(make_case(), by=bob)
     seen = case.version
     services.case_approve(case=case, by=bob, reason="同意", expected_version=seen)
     before = _snapshot(case)
@@ -441,7 +510,7 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(make_case, bob, bob2)
 # After approval: change, construction start, expiry
 # --------------------------------------------------------------------------------------------
 def _approved(make_case, bob, **kw) -> ReviewCase:
-    case = under_review(make_case(**kw), by=bob)
+    case = decidable(make_case(**kw), by=bob)
     return services.case_approve(case=case, by=bob, reason="同意")
 
 
@@ -463,14 +532,22 @@ def test_change_with_ten_percent_more_energy_is_reviewed_again(make_case, bob, a
     assert case.state == CaseState.UNDER_REVIEW
 
 
-def test_change_of_main_energy_type_is_reviewed_again(make_case, bob, alice):
+def test_change_triggers_stated_by_the_applicant_or_found_in_the_facts(make_case, bob, alice):
     case = _approved(make_case, bob, counted_tce=20000)
-    gas = resubmit(
-        case, by=alice, counted_tce=19000, lines=[("natural_gas", 15000), ("raw_coal", 4000)]
+    same = resubmit(case, by=alice, counted_tce=20500)
+    with pytest.raises(ValidationError) as info:
+        services.case_request_change(case=case, submission=same, by=alice, triggers=["bogus"])
+    assert "change_triggers" in info.value.message_dict
+    case = services.case_request_change(
+        case=case, submission=same, by=alice, triggers=["content"], reason="增加一条生产线"
     )
-    case = services.case_request_change(case=case, submission=gas, by=alice, reason="改用天然气")
     assert case.state == CaseState.CHANGE_REQUESTED
-    assert "主要能源品种" in case.events.order_by("-pk").first().reason
+    assert case.change_triggers == ["content"]
+    event = case.events.order_by("-pk").first()
+    assert event.data["why"] == ["申请人申明：建设内容或建设规模变更"]
+    # 同意变更: approved on the new submission without a full review
+    case = services.case_consent_change(case=case, by=bob, reason="规模变化不影响能效水平")
+    assert (case.state, case.submission) == (CaseState.APPROVED, same)
 
 
 def test_construction_start_is_recorded_by_the_applicant(make_case, bob, alice, carol):
@@ -514,6 +591,8 @@ def test_expire_stale_approvals_after_two_years_without_start(make_case, bob, al
     event = stale.events.order_by("-pk").first()
     assert (event.action, event.actor) == ("expire", None)
     assert Notice.objects.filter(user=alice, case=stale, message__contains="失效").exists()
+    stale.refresh_from_db()
+    assert stale.lapsed_on == date(2026, 11, 28)
 
 
 def test_approval_lapse_day_for_29_february():
@@ -591,8 +670,8 @@ def test_every_move_writes_one_event_with_the_assessment_then(make_case, bob, al
         ("return_for_correction", "submitted", "returned"),
         ("resubmit", "returned", "submitted"),
     ]
-    assert events[1].assessment["energy"]["counted_tce"] == 20000
-    assert events[2].assessment["energy"]["counted_tce"] == 25000
+    assert events[1].assessment_then["energy"]["counted_tce"] == 20000
+    assert events[2].assessment_then["energy"]["counted_tce"] == 25000
     assert events[1].actor == bob
     assert events[2].actor == alice
 

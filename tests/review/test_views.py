@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from review import services
-from review.models import CaseState, ReviewCase
+from review.models import CaseState, EvaluationBody, ReviewCase
 from rules.models import EnergyBudget
 
-from .conftest import under_review
+from .conftest import decidable, pdf_upload, under_review
 
 pytestmark = pytest.mark.django_db
 
@@ -187,6 +187,23 @@ def test_bob_returns_accepts_and_approves_through_the_pages(make_case, bob_clien
     assert _act(bob_client, case, "accept", note="材料齐全", take="on").status_code == 302
     case.refresh_from_db()
     assert case.state == CaseState.UNDER_REVIEW
+    body = EvaluationBody.objects.create(name="江苏省节能技术评审中心", contact="025-1")
+    due = (timezone.localdate() + timedelta(days=14)).isoformat()
+    response = _act(bob_client, case, "commission_evaluation", body=body.pk, due_on=due)
+    assert response.status_code == 302, response.context["form"].errors
+    case.refresh_from_db()
+    assert case.state == CaseState.UNDER_EVALUATION
+    assert "计时暂停" in bob_client.get(response.url).content.decode()
+    response = _act(
+        bob_client,
+        case,
+        "record_evaluation",
+        received_on=timezone.localdate().isoformat(),
+        conclusion="同意",
+        expert_opinions="专家组同意",
+        report=pdf_upload(),
+    )
+    assert response.status_code == 302, response.context["form"].errors
     response = _act(
         bob_client, case, "approve", reason="符合要求", conditions="投产前完成替代\n按期验收"
     )
@@ -199,7 +216,7 @@ def test_bob_returns_accepts_and_approves_through_the_pages(make_case, bob_clien
 
 
 def test_invalid_input_redisplays_the_form_with_field_errors(make_case, bob, bob_client):
-    case = under_review(make_case(recommendation="reject"), by=bob)
+    case = decidable(make_case(recommendation="reject"), by=bob)
     response = _act(bob_client, case, "approve", reason="同意")
     assert response.status_code == 200
     assert "justification" in response.context["form"].errors
@@ -208,9 +225,9 @@ def test_invalid_input_redisplays_the_form_with_field_errors(make_case, bob, bob
 
 
 def test_a_stale_form_shows_a_conflict_message(make_case, bob, bob_client):
-    case = under_review(make_case(), by=bob)
+    case = decidable(make_case(), by=bob)
     stale = case.version
-    services.case_extend(case=case, by=bob, reason="评审")
+    services.case_request_extension(case=case, by=bob, reason="评审")
     response = _act(bob_client, case, "approve", reason="同意", version=stale)
     assert response.status_code == 302
     html = bob_client.get(response.url).content.decode()
@@ -286,17 +303,8 @@ def test_notices_page_and_mark_read(make_case, bob_client, bob):
 
 
 def test_evaluation_report_download_is_scoped(make_case, bob, bob_client, frank_client):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    case = under_review(make_case(), by=bob)
-    evaluation = services.case_record_evaluation(
-        case=case,
-        by=bob,
-        evaluator="节能中心",
-        evaluated_on=timezone.localdate(),
-        conclusion="同意",
-        report=SimpleUploadedFile("r.pdf", b"%PDF-1.4 report"),
-    )
+    case = decidable(make_case(), by=bob)  # its evaluation report is a PDF upload
+    evaluation = case.evaluations.get()
     url = reverse("review:evaluation_report", args=[case.pk, evaluation.pk])
     response = bob_client.get(url)
     assert response.status_code == 200

@@ -46,7 +46,13 @@ def test_states_match_the_model_choices():
         (State.ACCEPTED, Action.ASSIGN, State.UNDER_REVIEW),
         (State.ACCEPTED, Action.CLAIM, State.UNDER_REVIEW),
         (State.UNDER_REVIEW, Action.REASSIGN, State.UNDER_REVIEW),
-        (State.UNDER_REVIEW, Action.RECORD_EVALUATION, State.UNDER_REVIEW),
+        (State.SUBMITTED, Action.DEEM_ACCEPT, State.ACCEPTED),
+        (State.UNDER_REVIEW, Action.COMMISSION_EVALUATION, State.UNDER_EVALUATION),
+        (State.UNDER_EVALUATION, Action.RECORD_EVALUATION, State.UNDER_REVIEW),
+        (State.UNDER_REVIEW, Action.REQUEST_EXTENSION, State.UNDER_REVIEW),
+        (State.AWAITING_GUIDANCE, Action.APPROVE_EXTENSION, State.AWAITING_GUIDANCE),
+        (State.DEFERRED, Action.LIFT_DEFERRAL, State.UNDER_REVIEW),
+        (State.CHANGE_REQUESTED, Action.CONSENT_CHANGE, State.APPROVED),
         (State.UNDER_REVIEW, Action.REQUEST_GUIDANCE, State.AWAITING_GUIDANCE),
         (State.AWAITING_GUIDANCE, Action.ANSWER_GUIDANCE, State.UNDER_REVIEW),
         (State.UNDER_REVIEW, Action.APPROVE, State.APPROVED),
@@ -73,6 +79,8 @@ def test_allowed_moves_reach_their_target(state, action, target):
         (State.NOT_ACCEPTED, Action.ACCEPT),
         (State.EXPIRED, Action.REQUEST_CHANGE),
         (State.UNDER_REVIEW, Action.ANSWER_GUIDANCE),
+        (State.UNDER_EVALUATION, Action.APPROVE),  # not before the report is received
+        (State.APPROVED, Action.APPROVE_EXTENSION),
         (State.SUBMITTED, "no_such_action"),
     ],
 )
@@ -110,20 +118,55 @@ def test_decisions_are_the_reviewers_and_guidance_the_national_reviewers():
         Party.NATIONAL
     )
     assert workflow.check_transition(State.RETURNED, Action.RESUBMIT).party == Party.APPLICANT
+    for move in workflow.MOVES:
+        if move.action in (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION):
+            assert move.party == Party.HEAD
+        if move.action == Action.REQUEST_EXTENSION:
+            assert move.party == Party.REVIEWER
+            assert move.clock == workflow.Clock.NONE
 
 
-def test_waiting_states_pause_the_clock_and_phases_follow_states():
+def test_only_the_commissioned_evaluation_pauses_the_clock():
+    C = workflow.Clock
+    assert workflow.check_transition(State.UNDER_REVIEW, Action.COMMISSION_EVALUATION).clock == (
+        C.PAUSE
+    )
+    assert workflow.check_transition(State.UNDER_EVALUATION, Action.RECORD_EVALUATION).clock == (
+        C.RESUME
+    )
+    # window guidance does not stop the clock (第四十五条)
+    assert workflow.check_transition(State.UNDER_REVIEW, Action.REQUEST_GUIDANCE).clock == C.NONE
+    assert workflow.check_transition(State.AWAITING_GUIDANCE, Action.ANSWER_GUIDANCE).clock == (
+        C.NONE
+    )
+    # 缓批 ends the clock; lifting it or new material starts a new 20-day clock
+    assert workflow.check_transition(State.UNDER_REVIEW, Action.DEFER).clock == C.STOP
+    assert workflow.check_transition(State.DEFERRED, Action.LIFT_DEFERRAL).clock == (
+        C.START_DECISION
+    )
+    assert workflow.check_transition(State.DEFERRED, Action.RESUBMIT).clock == C.START_DECISION
+    # 补正 ends the intake clock; the corrected material is a new receipt
     assert workflow.check_transition(State.SUBMITTED, Action.RETURN_FOR_CORRECTION).clock == (
-        workflow.Clock.PAUSE
+        C.STOP
     )
-    assert workflow.check_transition(State.UNDER_REVIEW, Action.DEFER).clock == (
-        workflow.Clock.PAUSE
-    )
+    assert workflow.check_transition(State.RETURNED, Action.RESUBMIT).clock == C.START_INTAKE
+    pausing = {m.action for m in workflow.MOVES if m.clock == C.PAUSE}
+    assert pausing == {Action.COMMISSION_EVALUATION}
+
+
+def test_phases_follow_states():
     assert workflow.phase_of(State.SUBMITTED) == "intake"
-    assert workflow.phase_of(State.UNDER_REVIEW) == "decision"
-    for state in (State.RETURNED, State.AWAITING_GUIDANCE, State.DEFERRED):
-        assert workflow.phase_of(state) == "paused"
-    for state in (State.APPROVED, State.REJECTED, State.NOT_ACCEPTED, State.EXPIRED):
+    for state in (State.UNDER_REVIEW, State.AWAITING_GUIDANCE, State.ACCEPTED):
+        assert workflow.phase_of(state) == "decision"
+    assert workflow.phase_of(State.UNDER_EVALUATION) == "paused"
+    for state in (
+        State.APPROVED,
+        State.REJECTED,
+        State.NOT_ACCEPTED,
+        State.EXPIRED,
+        State.DEFERRED,
+        State.RETURNED,
+    ):
         assert workflow.phase_of(state) == ""
 
 
@@ -135,6 +178,7 @@ def _errors(action, **overrides):
         "finding_codes": ["TIER_PROVINCIAL"],
         "route": "standard",
         "guidance_outcome": "",
+        "evaluation_on_file": True,
     }
     kwargs.update(overrides)
     return workflow.decision_errors(action, **kwargs)
@@ -142,6 +186,18 @@ def _errors(action, **overrides):
 
 def test_a_decision_agreeing_with_the_recommendation_and_reasoned_has_no_errors():
     assert _errors(Action.APPROVE) == {}
+
+
+def test_no_decision_without_the_evaluation_report_on_file():
+    for action in (Action.APPROVE, Action.REJECT, Action.DEFER):
+        errors = _errors(
+            action,
+            evaluation_on_file=False,
+            cited_findings=["TIER_PROVINCIAL"],
+            deferral_lift="x",
+            justification="x",
+        )
+        assert any("第十三条" in m for m in errors["__all__"])
 
 
 def test_every_decision_needs_a_written_reason():
@@ -203,18 +259,34 @@ def test_effective_recommendation_keeps_other_deferrals():
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "old_type", "new_type", "needs_review"),
+    ("old", "new", "needs_application"),
     [
-        (10000, 10999, "raw_coal", "raw_coal", False),
-        (10000, 11000, "raw_coal", "raw_coal", True),  # 10% and more (《办法》)
-        (10000, 9000, "raw_coal", "natural_gas", True),  # main energy type changed
-        (10000, 10500, "", "natural_gas", False),
+        (10000, 10999, False),
+        (10000, 11000, True),  # ≥ 10% above the approved review figure (2023《办法》)
+        (10000, 9000, False),
+        (0, 10, True),
     ],
 )
-def test_change_after_approval_needs_review_at_ten_percent_or_new_main_type(
-    old, new, old_type, new_type, needs_review
-):
-    reasons = workflow.change_review_reasons(
-        approved_tce=old, new_tce=new, approved_main_type=old_type, new_main_type=new_type
+def test_energy_trigger_at_ten_percent_of_the_review_figure(old, new, needs_application):
+    reasons = workflow.change_review_reasons(approved_tce=old, new_tce=new)
+    assert bool(reasons) is needs_application
+
+
+def test_change_triggers_are_found_from_the_facts_and_stated_in_words():
+    found = dict(
+        workflow.change_review_reasons(
+            approved_tce=10000,
+            new_tce=12000,
+            approved_region="320505",
+            new_region="320583",
+            approved_levels={"cement_clinker": "benchmark"},
+            new_levels={"cement_clinker": "baseline"},
+            stated=["content"],
+        )
     )
-    assert bool(reasons) is needs_review
+    assert list(found) == ["site", "content", "efficiency", "energy"]
+    assert "20.0%" in found["energy"]
+    assert "320583" in found["site"]
+    assert found["content"] == "申请人申明：建设内容或建设规模变更"
+    for text in found.values():  # reasons in words, never codes
+        assert not any(code in text for code in ("site", "energy", "efficiency", "content"))
