@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from rules.engine import EnergyLine, load_reference  # noqa: E402
+from rules.engine.energy import equivalent_and_kwh  # noqa: E402
+
 if TYPE_CHECKING:
     from rules.engine import Context, Facts, PolicyVersion, Reference
 
@@ -37,6 +40,10 @@ ENERGY_UNITS = {
     "steam": ["t"],
     "other_tce": ["tce", "wan_tce"],
 }
+
+
+REF = load_reference()
+REF_UNITS = {label: unit.unit for label, unit in REF.units_by_label.items()}
 
 
 def _energy_lines(rng: random.Random, scale: float) -> list[dict[str, Any]]:
@@ -75,6 +82,18 @@ def build_payloads(n: int, products: list[str], seed: int = SEED) -> list[dict[s
             for line in energy
             if line["type"] == "electricity"
         )
+        major = rng.random() < 0.1
+        # Feedstock: a share of what the plant uses (it can never exceed it).
+        equivalent, _ = equivalent_and_kwh(
+            [
+                EnergyLine(
+                    x["type"], x["quantity"], REF_UNITS[x["unit"]], x.get("low_heat_value_kj")
+                )
+                for x in energy
+            ],
+            REF,
+        )
+        feedstock = rng.choice([0.0, 0.0, 0.0, round(equivalent * rng.uniform(0, 0.5), 2)])
         out.append(
             {
                 "project_code": f"2611-{rng.choice(REGIONS)}-04-01-{i:06d}",
@@ -82,14 +101,17 @@ def build_payloads(n: int, products: list[str], seed: int = SEED) -> list[dict[s
                 "region": rng.choice(REGIONS),
                 "industry": industry,
                 "construction_type": construction,
-                "national_major_project": rng.random() < 0.1,
+                "national_major_project": major,
+                "national_major_document": "国函〔2025〕1号" if major else "",
+                "national_major_relief_share": 0.3 if major else 0,
+                "unchanged_site_process_equipment": rng.random() < 0.5,
                 "submitted_on": (start + timedelta(days=rng.randrange(span))).isoformat(),
                 "energy": energy,
                 "baseline_energy": _energy_lines(rng, scale / 2)
                 if construction == "renovation"
                 else [],
                 "renewable_electricity_kwh": round(electricity * rng.random() * 0.3, 2),
-                "feedstock_tce": rng.choice([0, 0, 0, round(rng.uniform(0, scale / 10), 2)]),
+                "feedstock_tce": feedstock,
                 "products": [
                     {
                         "product": rng.choice(products),

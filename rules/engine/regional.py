@@ -14,15 +14,32 @@ from rules.engine.reference import Reference
 from rules.engine.types import CoalRegion
 
 
+_INDEX: dict[int, tuple[tuple[CoalRegion, ...], dict[str, tuple[CoalRegion, ...]]]] = {}
+
+
+def _by_code(rows: tuple[CoalRegion, ...]) -> dict[str, tuple[CoalRegion, ...]]:
+    """Rows grouped by code, built once per table (the table is immutable)."""
+    cached = _INDEX.get(id(rows))
+    if cached is not None and cached[0] is rows:
+        return cached[1]
+    grouped: dict[str, list[CoalRegion]] = {}
+    for row in rows:
+        grouped.setdefault(row.code, []).append(row)
+    index = {code: tuple(items) for code, items in grouped.items()}
+    if len(_INDEX) > 16:
+        _INDEX.clear()
+    _INDEX[id(rows)] = (rows, index)
+    return index
+
+
 def coal_region(region: str, on: date, reference: Reference) -> CoalRegion | None:
     """The in-force coal-control row with the longest prefix of ``region``, if any."""
-    best: CoalRegion | None = None
-    for row in reference.coal_regions:
-        if not region.startswith(row.code) or not row.in_force(on):
-            continue
-        if best is None or len(row.code) > len(best.code):
-            best = row
-    return best
+    index = _by_code(reference.coal_regions)
+    for length in range(len(region), 1, -1):
+        for row in index.get(region[:length], ()):
+            if row.in_force(on):
+                return row
+    return None
 
 
 def coal_substitution_row(
