@@ -13,7 +13,6 @@ from datetime import date
 from rules.engine.reference import Reference
 from rules.engine.types import CoalRegion
 
-
 _INDEX: dict[int, tuple[tuple[CoalRegion, ...], dict[str, tuple[CoalRegion, ...]]]] = {}
 
 
