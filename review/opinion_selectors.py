@@ -50,7 +50,9 @@ def opinion_get_for_user(*, pk: int, user: Any) -> Opinion:
 def opinion_get_public(*, token: Any) -> Opinion:
     """A ready document by its verification token (public page); Http404 for anything else."""
     opinion = (
-        Opinion.objects.select_related("case", "case__project", "case__submission")
+        Opinion.objects.select_related(
+            "case", "case__project__organization", "case__submission", "revocation"
+        )
         .filter(token=token, state=Opinion.State.READY)
         .first()
     )

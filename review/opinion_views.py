@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,6 +31,9 @@ DECISION_LABELS = {
     DocumentKind.APPROVAL: gettext_lazy("节能审查通过"),
     DocumentKind.REJECTION: gettext_lazy("节能审查不予通过"),
     DocumentKind.DEFERRAL: gettext_lazy("节能审查缓批"),
+    "correction": gettext_lazy("补正申请材料"),
+    "change": gettext_lazy("同意变更"),
+    "receipt": gettext_lazy("予以受理"),
 }
 
 
@@ -88,8 +92,18 @@ class VerifyUploadForm(forms.Form):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def opinion_verify_page(request: HttpRequest, token: Any) -> HttpResponse:
-    """Public: what was issued under `token`, and whether an uploaded file is exactly it."""
-    opinion = opinion_selectors.opinion_get_public(token=token)
+    """Public: what was issued under `token`, its status (有效 / 已撤销 / 已被变更文书替代 /
+    已失效), and whether an uploaded file is exactly it. Unknown tokens: a plain Chinese page."""
+    from documents import permissions as document_permissions
+    from documents.layout.content import valid_until
+    from documents.models import DocKind
+    from documents.numbering import issuer_for
+    from documents.selectors import document_status
+
+    try:
+        opinion = opinion_selectors.opinion_get_public(token=token)
+    except Http404:
+        return render(request, "review/verify_not_found.html", status=404)
     match: bool | None = None
     uploaded_name = ""
     if request.method == "POST":
@@ -100,17 +114,25 @@ def opinion_verify_page(request: HttpRequest, token: Any) -> HttpResponse:
             match = documents.opinion_verify(token=opinion.token, uploaded_bytes=upload.read())
     else:
         form = VerifyUploadForm()
-    authority = documents.authority_for(province=opinion.case.province)
+    submission = opinion.case.submission
+    frozen_org = (submission.details or {}).get("organization") or {}
+    kinds = dict(DocKind.choices)
     return render(
         request,
         "review/verify.html",
         {
             "opinion": opinion,
-            "authority": authority.name,
-            "project_name": (opinion.case.submission.facts or {}).get("name")
-            or opinion.case.project.name,
-            "decision": DECISION_LABELS[DocumentKind(opinion.kind)],
+            "kind_label": kinds.get(opinion.kind, opinion.kind),
+            "authority": issuer_for(opinion.case).name,
+            "owner": frozen_org.get("name") or opinion.case.project.organization.name,
+            "project_name": (submission.facts or {}).get("name") or opinion.case.project.name,
+            "decision": DECISION_LABELS.get(opinion.kind, ""),
+            "status": document_status(opinion=opinion, today=timezone.localdate()),
+            "valid_until": valid_until(opinion.issued_on)
+            if opinion.kind == DocKind.APPROVAL
+            else None,
             "newer": opinion_selectors.opinion_newer_version(opinion=opinion),
+            "can_revoke": document_permissions.can_revoke(request.user, opinion.case),
             "form": form,
             "match": match,
             "uploaded_name": uploaded_name,

@@ -33,13 +33,81 @@ def _font_config() -> Any:
 def render(html: str, *, base_url: str | None = None) -> bytes:
     """Render an HTML document (with its print stylesheet inline) to PDF bytes.
 
-    Fonts come from fontconfig (the CJK fonts of Debian's fonts-noto-cjk) and are embedded as
-    subsets, WeasyPrint's default. Raises whatever WeasyPrint raises; writes nothing.
+    Fonts come from fontconfig (Debian's fonts-arphic-ukai for the 楷体-style body and
+    fonts-noto-cjk for the title and headings) and are embedded as subsets, WeasyPrint's default.
+    Raises whatever WeasyPrint raises; writes nothing.
     """
+    return render_located(html, base_url=base_url)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """Where an element landed: 0-based page index and its box in PDF points (x1, y1, x2, y2),
+    origin at the page's lower left."""
+
+    page: int
+    box: tuple[int, int, int, int]
+
+
+_PX = 0.75  # CSS px -> PDF pt
+
+
+def render_located(
+    html: str, *, base_url: str | None = None, anchor: str = "seal"
+) -> tuple[bytes, Placed | None]:
+    """PDF bytes and where the element with id `anchor` (the seal) was laid out, if present."""
     import weasyprint
 
-    document = weasyprint.HTML(string=html, base_url=base_url or str(Path.cwd()))
-    return document.write_pdf(font_config=_font_config())
+    document = weasyprint.HTML(string=html, base_url=base_url or str(Path.cwd())).render(
+        font_config=_font_config()
+    )
+    placed = None
+    for index, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is not None and element.get("id") == anchor and box.width:
+                height_pt = page.height * _PX
+                x1 = box.position_x * _PX
+                y2 = height_pt - box.position_y * _PX
+                placed = Placed(
+                    index,
+                    (
+                        int(x1),
+                        int(y2 - box.margin_height() * _PX),
+                        int(x1 + box.margin_width() * _PX),
+                        int(y2),
+                    ),
+                )
+                break
+    return document.write_pdf(), placed
+
+
+def layout_report(html: str, *, base_url: str | None = None) -> dict[str, Any]:
+    """Lay `html` out and report, for tests and checks: the pages' count, and every text box
+    running past the right edge of its page's content area or below its bottom (overflow)."""
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+
+    document = weasyprint.HTML(string=html, base_url=base_url or str(Path.cwd())).render(
+        font_config=_font_config()
+    )
+    overflows: list[str] = []
+    for index, page in enumerate(document.pages, start=1):
+        page_box = page._page_box
+        right = page_box.content_box_x() + page_box.width + 0.5
+        bottom = page_box.content_box_y() + page_box.height + 0.5
+        for child in page_box.children:
+            if isinstance(child, boxes.MarginBox):
+                continue
+            for box in child.descendants():
+                if not isinstance(box, boxes.TextBox):
+                    continue
+                style = box.style
+                if style["position"] in ("absolute", "fixed") or style["float"] == "footnote":
+                    continue
+                if box.position_x + box.width > right or box.position_y + box.height > bottom:
+                    overflows.append(f"第{index}页：{box.text[:30]}")
+    return {"pages": len(document.pages), "overflows": overflows}
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,14 +177,22 @@ def _signer(path: str, mtime_ns: int, password: str) -> Any:
 
 
 def sign(
-    pdf: bytes, *, pkcs12_path: str | os.PathLike[str], password: str, info: SignatureInfo
+    pdf: bytes,
+    *,
+    pkcs12_path: str | os.PathLike[str],
+    password: str,
+    info: SignatureInfo,
+    placed: Placed | None = None,
 ) -> bytes:
     """Add a PAdES baseline (B-B) signature to `pdf` as an incremental update.
 
     The signature covers the whole rendered file (/ByteRange), so any later change to the bytes
-    breaks it; PDF readers list it in their signature panel. Raises SigningKeyError when the
+    breaks it; PDF readers list it in their signature panel. With `placed` (the seal's box), the
+    signature's widget sits over the printed seal, so clicking the seal opens the signature;
+    its own appearance is empty (the seal is drawn in the page). Raises SigningKeyError when the
     certificate cannot be loaded.
     """
+    from pyhanko import stamp
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -136,9 +212,16 @@ def sign(
         contact_info=info.contact_info or None,
     )
 
+    spec = None
+    style = None
+    if placed is not None:
+        spec = fields.SigFieldSpec("AuthoritySignature", on_page=placed.page, box=placed.box)
+        style = stamp.StaticStampStyle(border_width=0, background=None)
+
     def run() -> bytes:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-        out = signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=signer.bytes_reserved)
+        pdf_signer = signers.PdfSigner(meta, signer, stamp_style=style, new_field_spec=spec)
+        out = pdf_signer.sign_pdf(writer, bytes_reserved=signer.bytes_reserved)
         return out.getvalue()
 
     return _outside_event_loop(run)
@@ -157,8 +240,9 @@ def _outside_event_loop(fn: Callable[[], bytes]) -> bytes:
 
 
 WARM_UP_HTML = """<!DOCTYPE html><html lang="zh-CN"><body>
-<p style="font-family: 'Noto Serif CJK SC'">节能审查 <b>预热</b></p>
-<p style="font-family: 'Noto Sans CJK SC'; font-weight: 700">第 1 页 共 1 页</p></body></html>"""
+<p style="font-family: 'AR PL UKai CN'">节能审查 <b>预热</b></p>
+<p style="font-family: 'Noto Serif CJK SC'; font-weight: 700">关于节能报告的审查意见</p>
+<p style="font-family: 'Noto Sans CJK SC'; font-weight: 700">— 1 —</p></body></html>"""
 
 
 def warm_up(*, pkcs12_path: str | os.PathLike[str] | None = None, password: str = "") -> None:

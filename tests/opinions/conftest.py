@@ -99,6 +99,8 @@ def make_case(alice: User, carol: User) -> Callable[..., ReviewCase]:
             description="新建一条5000t/d新型干法水泥熟料生产线，配套余热发电。",
             status="submitted",
         )
+        from projects.selectors import project_details
+
         submission = Submission.objects.create(
             project=project,
             number=1,
@@ -106,6 +108,7 @@ def make_case(alice: User, carol: User) -> Callable[..., ReviewCase]:
             assessment=assessment,
             policy_version=version,
             submitted_by=owner,
+            details=project_details(project),
         )
         values: dict[str, Any] = {
             "state": KIND_STATE.get(scenario, CaseState.UNDER_REVIEW),
@@ -137,17 +140,46 @@ def make_case(alice: User, carol: User) -> Callable[..., ReviewCase]:
 
 
 @pytest.fixture
-def issue(django_capture_on_commit_callbacks: Any) -> Callable[..., Opinion]:
-    """Issue the document of a case the way the decision service does and run the task."""
+def helen(personas: dict[str, User]) -> User:
+    """Head of 江苏省发展和改革委员会: checks and signs off Jiangsu's documents."""
+    return personas["helen"]
+
+
+@pytest.fixture
+def issue(
+    django_capture_on_commit_callbacks: Any, dana: User, helen: User
+) -> Callable[..., Opinion]:
+    """Draft the document of a case the way the decision service does, send it to the head,
+    sign it off and run the render task: the issued Opinion."""
     from django.db import transaction
 
+    from documents import services
     from review.documents import opinion_issue
 
     def run(case: ReviewCase, kind: str = "approval") -> Opinion:
-        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            opinion = opinion_issue(case=case, kind=kind)
+        with transaction.atomic():
+            draft = opinion_issue(case=case, kind=kind)
+        draft = services.draft_submit(draft=draft, by=dana)
+        with django_capture_on_commit_callbacks(execute=True):
+            draft = services.draft_sign(draft=draft, by=helen)
+        opinion = draft.opinion
         opinion.refresh_from_db()
         return opinion
+
+    return run
+
+
+@pytest.fixture
+def sign_pending(dana: User, helen: User) -> Callable[..., Opinion]:
+    """Draft, send and sign off a case's document without running the render task: the
+    issued Opinion, still pending (its render message queued on commit, never run here)."""
+    from documents import services
+    from review.documents import opinion_issue
+
+    def run(case: ReviewCase, kind: str = "approval") -> Opinion:
+        draft = opinion_issue(case=case, kind=kind)
+        draft = services.draft_submit(draft=draft, by=dana)
+        return services.draft_sign(draft=draft, by=helen).opinion
 
     return run
 
@@ -164,14 +196,20 @@ def reuse_rendered_pdf() -> Iterator[Any]:
 
     from review import pdf
 
-    real = pdf.render
+    real = pdf.render_located
 
     def render(html: str, **kwargs: Any) -> bytes:
         if "pdf" not in _RENDERED_ONCE:
-            _RENDERED_ONCE["pdf"] = real(html, **kwargs)
+            _RENDERED_ONCE["pdf"] = real(html)[0]
         return _RENDERED_ONCE["pdf"] + f"%{uuid.uuid4().hex}\n".encode()
 
-    with mock.patch("review.pdf.render", side_effect=render) as patched:
+    def render_located(html: str, **kwargs: Any) -> tuple[bytes, Any]:
+        return render(html), None
+
+    with (
+        mock.patch("review.pdf.render", side_effect=render) as patched,
+        mock.patch("review.pdf.render_located", side_effect=render_located),
+    ):
         yield patched
 
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.test import Client
 
-from review.documents import opinion_issue
 from review.models import Opinion
 
 
-def test_failed_document_shows_its_error_to_the_reviewer(make_case, bob):
+def test_failed_document_shows_its_error_to_the_reviewer(make_case, sign_pending, bob):
     case = make_case()
     with transaction.atomic():
-        opinion = opinion_issue(case=case, kind="approval")
+        opinion = sign_pending(case)
     Opinion.objects.filter(pk=opinion.pk).update(
         state=Opinion.State.FAILED, error="OSError: disk full", attempts=3
     )

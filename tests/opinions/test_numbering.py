@@ -1,4 +1,5 @@
-"""Document numbers: `<short>发改能审〔<year>〕<n>号`, gap-free per authority and year."""
+"""Document numbers: taken only at sign-off (签发), gap-free per issuing authority and year, in
+the authority's form (`苏发改能审〔2026〕1号`, `苏州发改能审〔2026〕1号`)."""
 
 from __future__ import annotations
 
@@ -6,97 +7,135 @@ from datetime import date
 from unittest import mock
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from review.documents import (
-    authority_for,
-    document_number_allocate,
-    document_number_format,
-    opinion_issue,
-)
-from review.models import DocumentNumberCounter, Opinion
+from authorities.models import Authority
+from documents import services
+from documents.models import Draft, NumberSequence
+from documents.numbering import issuer_for, number_format, sequence_next
+from review.documents import opinion_issue
+from review.models import Opinion
 
 pytestmark = pytest.mark.django_db
 
 
-def _issue_on(case, kind: str, day: date) -> Opinion:
-    # The render task is queued on commit; these tests are about numbers, so it is not run.
-    with mock.patch("review.documents.timezone.localdate", return_value=day):
-        return opinion_issue(case=case, kind=kind)
+@pytest.fixture
+def sign_on(bob, helen):
+    """Open, send and sign off a case's document on `day` (the render task is not run)."""
+
+    def run(case, kind: str, day: date, *, head: User | None = None) -> Draft:
+        draft = opinion_issue(case=case, kind=kind)
+        draft = services.draft_submit(draft=draft, by=bob)
+        return services.draft_sign(draft=draft, by=head or helen, today=day)
+
+    return run
 
 
-def test_authority_and_number_form_come_from_provinces_csv():
-    authority = authority_for(province="32")
-    assert authority.short == "苏"
-    assert authority.name == "江苏省发展和改革委员会"
-    assert authority.name_short == "江苏省发展改革委"
-    assert document_number_format(authority=authority, year=2026, sequence=12) == (
-        "苏发改能审〔2026〕12号"
-    )
+def test_the_legacy_form_comes_from_provinces_csv(make_case):
+    case = make_case()
+    issuer = issuer_for(case)
+    assert issuer.name == "江苏省发展和改革委员会"
+    assert issuer.name_short == "江苏省发展改革委"
+    assert number_format(issuer=issuer, year=2026, sequence=12) == "苏发改能审〔2026〕12号"
 
 
-def test_sequential_issues_are_numbered_1_2_3(make_case):
+def test_a_case_with_an_authority_uses_its_doc_prefix(make_case):
+    suzhou = Authority.objects.get(code="3205")
+    case = make_case(authority=suzhou)
+    issuer = issuer_for(case)
+    assert issuer.name == "苏州市发展和改革委员会"
+    assert number_format(issuer=issuer, year=2026, sequence=3) == "苏州发改能审〔2026〕3号"
+
+
+def test_opening_a_draft_takes_no_number(make_case):
+    draft = opinion_issue(case=make_case(), kind="approval")
+    assert draft.number == ""
+    assert draft.display_number == "待签发"
+    assert not Opinion.objects.exists()
+    assert not NumberSequence.objects.exists()
+
+
+def test_sequential_sign_offs_are_numbered_1_2_3(make_case, sign_on):
     day = date(2026, 5, 6)
-    numbers = [_issue_on(make_case(kind), kind, day).number for kind in SCENARIO_ORDER]
-    assert numbers == ["苏发改能审〔2026〕1号", "苏发改能审〔2026〕2号", "苏发改能审〔2026〕3号"]
+    drafts = [sign_on(make_case(kind), kind, day) for kind in ("approval", "rejection", "deferral")]
+    assert [d.number for d in drafts] == [
+        "苏发改能审〔2026〕1号",
+        "苏发改能审〔2026〕2号",
+        "苏发改能审〔2026〕3号",
+    ]
     opinions = Opinion.objects.order_by("pk")
     assert [o.state for o in opinions] == ["pending"] * 3
-    assert [o.version for o in opinions] == [1, 1, 1]
-    assert DocumentNumberCounter.objects.get(authority="32", year=2026).last == 3
+    assert [o.number for o in opinions] == [d.number for d in drafts]
+    assert NumberSequence.objects.get(key="province:32", year=2026).last == 3
 
 
-SCENARIO_ORDER = ("approval", "rejection", "deferral")
+def test_numbers_follow_the_order_of_sign_off_not_of_drafting(make_case, bob, helen):
+    first = opinion_issue(case=make_case(), kind="approval")
+    second = opinion_issue(case=make_case(), kind="approval")
+    for draft in (first, second):
+        services.draft_submit(draft=draft, by=bob)
+    services.draft_sign(draft=second, by=helen, today=date(2026, 5, 6))
+    services.draft_sign(draft=first, by=helen, today=date(2026, 5, 7))
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (second.number, first.number) == ("苏发改能审〔2026〕1号", "苏发改能审〔2026〕2号")
 
 
-def test_each_province_and_year_has_its_own_sequence(make_case):
-    js_2026 = _issue_on(make_case(), "approval", date(2026, 12, 31))
-    zj_2026 = _issue_on(make_case(region="330106"), "approval", date(2026, 12, 31))
-    js_2027 = _issue_on(make_case(), "approval", date(2027, 1, 1))
-    js_2026_b = _issue_on(make_case(), "approval", date(2026, 12, 31))
+def test_each_authority_and_year_has_its_own_sequence(make_case, sign_on, helen):
+    suzhou = Authority.objects.get(code="3205")
+    suzhou_head = User.objects.create_user("suzhou_head")
+    suzhou.heads.add(suzhou_head)
+    suzhou.reviewers.add(User.objects.get(username="bob"))
+    js_2026 = sign_on(make_case(), "approval", date(2026, 12, 31))
+    sz_2026 = sign_on(make_case(authority=suzhou), "approval", date(2026, 12, 31), head=suzhou_head)
+    js_2027 = sign_on(make_case(), "approval", date(2027, 1, 1))
+    js_2026_b = sign_on(make_case(), "approval", date(2026, 12, 31))
     assert js_2026.number == "苏发改能审〔2026〕1号"
-    assert zj_2026.number == "浙发改能审〔2026〕1号"
+    assert sz_2026.number == "苏州发改能审〔2026〕1号"
     assert js_2027.number == "苏发改能审〔2027〕1号"
     assert js_2026_b.number == "苏发改能审〔2026〕2号"
-    assert js_2027.issued_on == date(2027, 1, 1)
+    assert js_2027.opinion.issued_on == date(2027, 1, 1)
 
 
-def test_a_rolled_back_decision_gives_its_number_back(make_case):
+def test_a_rolled_back_sign_off_gives_its_number_back(make_case, bob, helen):
     day = date(2026, 5, 6)
-    case = make_case()
+    draft = services.draft_submit(draft=opinion_issue(case=make_case(), kind="approval"), by=bob)
 
-    def decide_then_fail() -> None:
+    def sign_then_fail() -> None:
         with transaction.atomic():
-            _issue_on(case, "approval", day)
-            raise RuntimeError("decision failed after numbering")
+            services.draft_sign(draft=draft, by=helen, today=day)
+            raise RuntimeError("failed after numbering")
 
     with pytest.raises(RuntimeError):
-        decide_then_fail()
+        sign_then_fail()
     assert not Opinion.objects.exists()
-    assert _issue_on(case, "approval", day).number == "苏发改能审〔2026〕1号"
+    assert services.draft_sign(draft=draft, by=helen, today=day).number == "苏发改能审〔2026〕1号"
 
 
-def test_render_is_queued_only_after_commit(make_case, django_capture_on_commit_callbacks):
-    case = make_case()
+def test_render_is_queued_only_after_the_sign_off_commits(
+    make_case, bob, helen, django_capture_on_commit_callbacks
+):
+    draft = services.draft_submit(draft=opinion_issue(case=make_case(), kind="approval"), by=bob)
     with (
         mock.patch("review.tasks.opinion_render_task.delay") as delay,
         django_capture_on_commit_callbacks(execute=False) as callbacks,
     ):
-        opinion = opinion_issue(case=case, kind="approval")
+        draft = services.draft_sign(draft=draft, by=helen)
         assert not delay.called
     assert len(callbacks) == 1
     with mock.patch("review.tasks.opinion_render_task.delay") as delay:
         callbacks[0]()
-    delay.assert_called_once_with(opinion.pk)
+    delay.assert_called_once_with(draft.opinion_id)
 
 
-def test_unknown_kind_is_a_field_error_and_uses_no_number(make_case):
+def test_unknown_kind_is_a_field_error_and_leaves_nothing(make_case):
     case = make_case()
     with pytest.raises(ValidationError) as excinfo:
         opinion_issue(case=case, kind="approve")
     assert "kind" in excinfo.value.message_dict
-    assert not Opinion.objects.exists()
-    assert not DocumentNumberCounter.objects.exists()
+    assert not Draft.objects.exists()
 
 
 def test_province_without_authority_is_a_field_error(make_case):
@@ -105,11 +144,11 @@ def test_province_without_authority_is_a_field_error(make_case):
     with pytest.raises(ValidationError) as excinfo:
         opinion_issue(case=case, kind="approval")
     assert "province" in excinfo.value.message_dict
-    assert not Opinion.objects.exists()
+    assert not Draft.objects.exists()
 
 
-def test_allocate_creates_the_counter_then_increments(db):
+def test_sequence_creates_its_row_then_increments(db):
     with transaction.atomic():
-        assert document_number_allocate(authority="44", year=2026) == 1
-        assert document_number_allocate(authority="44", year=2026) == 2
-    assert DocumentNumberCounter.objects.get(authority="44", year=2026).last == 2
+        assert sequence_next(key="authority:44", year=2026) == 1
+        assert sequence_next(key="authority:44", year=2026) == 2
+    assert NumberSequence.objects.get(key="authority:44", year=2026).last == 2

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from review import pdf
-from review.documents import opinion_issue, opinion_render, opinion_rerender
+from review.documents import opinion_render, opinion_rerender
 from review.models import CaseEvent, CaseState, Opinion
 from review.tasks import opinion_render_task
 
@@ -21,7 +21,7 @@ def test_running_the_task_twice_yields_one_document_and_the_same_file(make_case,
     opinion = issue(make_case())
     assert opinion.state == Opinion.State.READY
     first = (opinion.file.name, opinion.sha256, opinion.rendered_at)
-    with mock.patch("review.pdf.render", wraps=pdf.render) as render:
+    with mock.patch("review.pdf.render_located", wraps=pdf.render_located) as render:
         assert opinion_render_task.delay(opinion.pk).get() == "ready"
         opinion_render(opinion_id=opinion.pk)
     assert not render.called
@@ -33,7 +33,7 @@ def test_running_the_task_twice_yields_one_document_and_the_same_file(make_case,
 
 
 def test_transient_failure_is_retried_until_ready(make_case, issue):
-    real_render = pdf.render
+    real_render = pdf.render_located
     calls = []
 
     def fail_once(html: str, **kwargs) -> bytes:
@@ -42,7 +42,7 @@ def test_transient_failure_is_retried_until_ready(make_case, issue):
             raise OSError("字体文件暂不可读")
         return real_render(html, **kwargs)
 
-    with mock.patch("review.pdf.render", side_effect=fail_once) as render:
+    with mock.patch("review.pdf.render_located", side_effect=fail_once) as render:
         opinion = issue(make_case())
     assert render.call_count == 2
     assert opinion.state == Opinion.State.READY
@@ -53,7 +53,7 @@ def test_transient_failure_is_retried_until_ready(make_case, issue):
 
 
 def test_transient_failures_beyond_max_retries_leave_the_document_failed(make_case, issue):
-    with mock.patch("review.pdf.render", side_effect=OSError("存储不可用")) as render:
+    with mock.patch("review.pdf.render_located", side_effect=OSError("存储不可用")) as render:
         opinion = issue(make_case())
     assert render.call_count == opinion_render_task.max_retries + 1
     assert opinion.state == Opinion.State.FAILED
@@ -63,7 +63,7 @@ def test_transient_failures_beyond_max_retries_leave_the_document_failed(make_ca
 
 def test_permanent_failure_is_recorded_once_and_the_decision_stands(make_case, issue):
     case = make_case("approval")
-    with mock.patch("review.pdf.render", side_effect=ValueError("模板数据错误")) as render:
+    with mock.patch("review.pdf.render_located", side_effect=ValueError("模板数据错误")) as render:
         opinion = issue(case, "approval")
     assert render.call_count == 1  # not a transient error: no retry
     assert opinion.state == Opinion.State.FAILED
@@ -75,21 +75,32 @@ def test_permanent_failure_is_recorded_once_and_the_decision_stands(make_case, i
     assert opinion.number.endswith("〕1号")
 
 
-def test_decision_through_the_workflow_service_survives_a_failed_render(
-    make_case, bob, django_capture_on_commit_callbacks
-):
-    from review.services import case_approve
+def _decide_and_sign(case, bob, helen) -> None:
+    """The decision's entry point (what the decision services call in their transaction), then
+    the drafting workflow to sign-off."""
+    from documents import services
+    from documents.models import Draft
+    from review.documents import opinion_issue
 
+    with transaction.atomic():
+        opinion_issue(case=case, kind="approval")
+    draft = Draft.objects.get(case=case)
+    assert not Opinion.objects.filter(case=case).exists()  # a decision opens a draft only
+    services.draft_submit(draft=draft, by=bob)
+    services.draft_sign(draft=draft, by=helen)
+
+
+def test_decision_through_the_workflow_service_survives_a_failed_render(
+    make_case, bob, helen, django_capture_on_commit_callbacks
+):
     case = make_case("approval", state=CaseState.UNDER_REVIEW, assignee=bob, decided_at=None)
     with (
-        mock.patch("review.pdf.render", side_effect=ValueError("渲染失败")),
+        mock.patch("review.pdf.render_located", side_effect=ValueError("渲染失败")),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        case_approve(
-            case=case, by=bob, reason="能效达到标杆水平。", conditions=["按期投运余热发电"]
-        )
+        _decide_and_sign(case, bob, helen)
     case.refresh_from_db()
-    assert case.state == CaseState.APPROVED
+    assert case.state == CaseState.UNDER_REVIEW  # the render never touches the case
     opinion = Opinion.objects.get(case=case)
     assert opinion.kind == "approval"
     assert opinion.state == Opinion.State.FAILED
@@ -97,22 +108,18 @@ def test_decision_through_the_workflow_service_survives_a_failed_render(
 
 
 def test_decision_through_the_workflow_service_issues_a_ready_document(
-    make_case, bob, django_capture_on_commit_callbacks
+    make_case, bob, helen, django_capture_on_commit_callbacks
 ):
-    from review.services import case_approve
-
     case = make_case("approval", state=CaseState.UNDER_REVIEW, assignee=bob, decided_at=None)
     with django_capture_on_commit_callbacks(execute=True):
-        case_approve(
-            case=case, by=bob, reason="能效达到标杆水平。", conditions=["按期投运余热发电"]
-        )
+        _decide_and_sign(case, bob, helen)
     opinion = Opinion.objects.get(case=case)
     assert opinion.state == Opinion.State.READY
     assert opinion.number.startswith("苏发改能审〔")
 
 
 def test_admin_retry_of_a_failed_document_renders_the_same_row(make_case, issue, dana):
-    with mock.patch("review.pdf.render", side_effect=ValueError("一次性错误")):
+    with mock.patch("review.pdf.render_located", side_effect=ValueError("一次性错误")):
         failed = issue(make_case())
     assert failed.state == Opinion.State.FAILED
     result = _rerender(failed, dana)
@@ -150,15 +157,15 @@ def test_only_admins_may_rerender(make_case, issue, persona, request):
     with pytest.raises(PermissionDenied):
         opinion_rerender(opinion=opinion, by=request.getfixturevalue(persona))
     assert Opinion.objects.filter(case=opinion.case).count() == 1
-    assert not CaseEvent.objects.filter(case=opinion.case).exists()
+    assert not CaseEvent.objects.filter(case=opinion.case, action__startswith="opinion_").exists()
 
 
-def test_failure_record_survives_when_opinion_render_raises(make_case):
+def test_failure_record_survives_when_opinion_render_raises(make_case, sign_pending):
     case = make_case()
     with transaction.atomic():
-        opinion = opinion_issue(case=case, kind="approval")
+        opinion = sign_pending(case)
     with (
-        mock.patch("review.pdf.render", side_effect=RuntimeError("坏了")),
+        mock.patch("review.pdf.render_located", side_effect=RuntimeError("坏了")),
         pytest.raises(RuntimeError),
     ):
         opinion_render(opinion_id=opinion.pk)
@@ -200,7 +207,7 @@ def test_beat_tasks_call_the_workflow_services_with_today():
     remind.assert_called_once_with(today=timezone.localdate())
 
 
-def test_stale_pending_documents_are_queued_again(make_case, issue):
+def test_stale_pending_documents_are_queued_again(make_case, issue, sign_pending):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -210,8 +217,8 @@ def test_stale_pending_documents_are_queued_again(make_case, issue):
 
     ready = issue(make_case())
     with transaction.atomic():  # never committed here: their messages are "lost"
-        stale = opinion_issue(case=make_case(), kind="approval")
-        fresh = opinion_issue(case=make_case(), kind="approval")
+        stale = sign_pending(make_case())
+        fresh = sign_pending(make_case())
     Opinion.objects.filter(pk__in=[stale.pk, ready.pk]).update(
         created_at=timezone.now() - timedelta(hours=1)
     )
@@ -224,12 +231,12 @@ def test_stale_pending_documents_are_queued_again(make_case, issue):
 
 
 def test_of_two_concurrent_deliveries_the_first_store_wins_and_the_loser_leaves_no_file(
-    make_case,
+    make_case, sign_pending
 ):
     from review.documents import _opinion_store, opinion_pdf
 
     with transaction.atomic():
-        opinion = opinion_issue(case=make_case(), kind="approval")
+        opinion = sign_pending(make_case())
     # Both deliveries rendered before either stored (acks_late redelivery of a slow task).
     first, second = opinion_pdf(opinion=opinion), opinion_pdf(opinion=opinion)
     winner = _opinion_store(opinion=opinion, data=first)

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 
-from review.documents import opinion_issue, verify_url
+from review.documents import verify_url
 from review.models import Opinion
 from review.opinion_selectors import opinion_list_for_case, opinion_list_for_project
 
@@ -50,7 +50,17 @@ def test_download_is_allowed_exactly_for_the_right_personas(
             assert response.status_code == 404, persona
 
 
-def test_reviewer_of_another_province_gets_404(make_case, issue, bob_client, dana_client):
+def test_reviewer_of_another_province_gets_404(make_case, issue, helen, bob_client, dana_client):
+    from authorities.models import Authority
+
+    zhejiang = Authority.objects.create(
+        code="33",
+        name="浙江省发展和改革委员会",
+        level="provincial",
+        province="33",
+        doc_prefix="浙发改能审",
+    )
+    zhejiang.heads.add(helen)
     opinion = issue(make_case(region="330106"))
     assert opinion.number.startswith("浙")
     assert _download(bob_client, opinion).status_code == 404
@@ -64,9 +74,11 @@ def test_anonymous_download_redirects_to_login(make_case, issue, client):
     assert reverse("login") in response["Location"]
 
 
-def test_a_document_not_yet_rendered_is_not_downloadable(make_case, alice_client, dana_client):
+def test_a_document_not_yet_rendered_is_not_downloadable(
+    make_case, sign_pending, alice_client, dana_client
+):
     with transaction.atomic():  # the render task is queued on commit, which never comes here
-        opinion = opinion_issue(case=make_case(), kind="approval")
+        opinion = sign_pending(make_case())
     assert opinion.state == Opinion.State.PENDING
     assert _download(alice_client, opinion).status_code == 404
     assert _download(dana_client, opinion).status_code == 404
@@ -199,12 +211,14 @@ def test_upload_without_a_file_is_a_form_error(make_case, issue, client):
     assert "data-match" not in html
 
 
-def test_unknown_or_unready_tokens_are_404(make_case, client):
+def test_unknown_or_unready_tokens_are_404(make_case, sign_pending, client):
     assert client.get(f"/verify/{uuid.uuid4()}").status_code == 404
     assert client.get("/verify/not-a-token").status_code == 404
     with transaction.atomic():
-        pending = opinion_issue(case=make_case(), kind="approval")
-    assert client.get(f"/verify/{pending.token}").status_code == 404
+        pending = sign_pending(make_case())
+    response = client.get(f"/verify/{pending.token}")
+    assert response.status_code == 404
+    assert "未找到与该核验码对应的审查文书" in response.content.decode()
 
 
 def test_old_version_stays_verifiable_and_points_to_the_new_one(
@@ -226,13 +240,13 @@ def test_old_version_stays_verifiable_and_points_to_the_new_one(
 
 # --- selectors ------------------------------------------------------------------------------
 def test_list_selectors_show_ready_documents_in_one_query(
-    make_case, issue, django_assert_num_queries
+    make_case, issue, sign_pending, django_assert_num_queries
 ):
     ready = issue(make_case())
     case = ready.case
     project = case.project
     with transaction.atomic():
-        pending = opinion_issue(case=case, kind="approval")
+        pending = sign_pending(case)
     with django_assert_num_queries(1):
         listed = list(opinion_list_for_project(project=project))
         assert [o.case.pk for o in listed] == [case.pk]
