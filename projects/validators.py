@@ -77,9 +77,61 @@ def validate_pdf_upload(upload: Any) -> None:
             )
         if len(reader.pages) == 0:
             raise ValidationError(_("PDF文件没有页面。"), code="pdf_empty")
+        active = pdf_active_content(reader)
+        if active:
+            raise ValidationError(
+                _("PDF文件含有脚本或启动外部程序等动作（%(names)s），不予接受。"),
+                code="pdf_active_content",
+                params={"names": "、".join(name.lstrip("/") for name in active)},
+            )
     except ValidationError:
         raise
     except Exception as exc:  # pypdf raises many types for damaged files
         raise ValidationError(_("PDF文件已损坏或无法读取。"), code="pdf_unreadable") from exc
     finally:
         upload.seek(0)
+
+
+# Actions that run code or start programs when a PDF is opened or clicked (ISO 32000 12.6.4).
+ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMedia"})
+ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/Launch", "/RichMedia"})
+PDF_OBJECT_WALK_MAX = 200_000
+
+
+def pdf_active_content(reader: PdfReader) -> list[str]:
+    """The active content a PDF carries: JavaScript, Launch and similar actions anywhere in its
+    object graph (document open actions, page and annotation actions, the JavaScript name tree).
+
+    Returns the names found (empty: none). Walks every object reachable from the trailer once.
+    """
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    found: set[str] = set()
+    seen: set[tuple[int, int]] = set()
+    stack: list[Any] = [reader.trailer]
+    steps = 0
+    while stack and steps < PDF_OBJECT_WALK_MAX:
+        steps += 1
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            key = (node.idnum, node.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                node = node.get_object()
+            except Exception:  # a dangling reference in a damaged file
+                continue
+        if isinstance(node, DictionaryObject):
+            for name, value in node.items():
+                if name in ACTIVE_KEYS:
+                    found.add(str(name))
+                if name == "/S" and isinstance(value, NameObject) and value in ACTIVE_ACTIONS:
+                    found.add(str(value))
+                if name != "/Parent":
+                    stack.append(value)
+        elif isinstance(node, ArrayObject):
+            stack.extend(node)
+    if stack:
+        found.add("/TooComplex")
+    return sorted(found)

@@ -18,6 +18,8 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from config.spreadsheets import safe_row
+
 # Series colours (app.css --blue, --green, --yellow, --red and two neutrals), in order of use.
 PALETTE: tuple[str, ...] = ("#1f4e8c", "#1a7f37", "#b58105", "#b42318", "#6941c6", "#667085")
 FONT = "13px"
@@ -326,10 +328,13 @@ def table_csv(table: Table) -> bytes:
     """UTF-8 CSV with a BOM (so spreadsheet software opens the Chinese headers correctly)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.columns)
+    writer.writerow(safe_row(table.columns))
     for row in table.rows:
         writer.writerow(
-            ["" if v is None else (v.isoformat() if isinstance(v, date) else _cell(v)) for v in row]
+            safe_row(
+                "" if v is None else (v.isoformat() if isinstance(v, date) else _cell(v))
+                for v in row
+            )
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -343,11 +348,11 @@ def table_xlsx(table: Table) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _sheet_title(table.title)
-    sheet.append(list(table.columns))
+    sheet.append(safe_row(table.columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        sheet.append([_cell(v) for v in row])
+        sheet.append(safe_row(_cell(v) for v in row))
     for index, column in enumerate(table.columns, start=1):
         longest = max([len(str(column))] + [len(str(r[index - 1] or "")) for r in table.rows])
         sheet.column_dimensions[get_column_letter(index)].width = min(60, 4 + longest * 2)

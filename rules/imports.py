@@ -73,6 +73,10 @@ class RowError:
         return f"{where}：{self.message}"
 
 
+# At most this many errors are listed in an import report (the total is always given).
+ERROR_REPORT_MAX = 200
+
+
 class ImportRejected(Exception):
     """The file has errors; nothing was written. ``errors`` lists every one, by row."""
 
@@ -85,8 +89,17 @@ class ImportRejected(Exception):
         """The distinct bad row numbers, in file order."""
         return sorted({e.row for e in self.errors})
 
-    def lines(self) -> list[str]:
-        return [str(e) for e in self.errors]
+    def lines(self, limit: int | None = None) -> list[str]:
+        """The errors as text: the first ``limit`` (ERROR_REPORT_MAX by default), then one line
+        with the total, so a file of 300,000 bad rows gives a short report, not 87 MB."""
+        limit = ERROR_REPORT_MAX if limit is None else limit
+        shown = [str(e) for e in self.errors[:limit]]
+        if len(self.errors) > limit:
+            shown.append(
+                _("……其余%(rest)d处错误未列出（共%(total)d处）。")
+                % {"rest": len(self.errors) - limit, "total": len(self.errors)}
+            )
+        return shown
 
 
 @dataclass(frozen=True, slots=True)

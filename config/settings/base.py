@@ -133,6 +133,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "zh-hans"
 # Each language named in itself, as a language switch should.
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# A stale form answers with the branded page, not Django's English one (common/views.py).
+CSRF_FAILURE_VIEW = "common.views.csrf_failure"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
