@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages the service needs: Pango for WeasyPrint, a CJK font for the opinions, gettext
-# for translations; with --test also poppler (pdftoppm) and Debian's chromium for browser tests.
+# Debian packages the service needs: Pango for WeasyPrint, CJK fonts for the official documents
+# (Noto CJK for title and headings; AR PL UKai / KaitiM GB, freely licensed 楷体-style faces, for
+# the body per GB/T 9704-2012), gettext for translations; with --test also poppler (pdftoppm,
+# pdffonts) and Debian's chromium for browser tests.
 set -eu
-pkgs="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext"
+pkgs="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-ukai"
+pkgs="$pkgs fonts-arphic-gkai00mp gettext"
 if [ "${1:-}" = "--test" ]; then
   pkgs="$pkgs poppler-utils chromium chromium-driver"
 fi
