@@ -6,6 +6,7 @@ Services are imported inside the task bodies, so importing this module (the work
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from celery import shared_task
@@ -20,6 +21,11 @@ TRANSIENT_RENDER_ERRORS: tuple[type[BaseException], ...] = (
 )
 """Retried with backoff; anything else (a template or data error) fails at once, visibly."""
 
+# A render never runs unbounded: past the soft limit the task gets SoftTimeLimitExceeded (the
+# document records the failure), past the hard limit the worker process is replaced.
+RENDER_SOFT_TIME_LIMIT = int(os.environ.get("OPINION_RENDER_SOFT_TIME_LIMIT", "120"))
+RENDER_TIME_LIMIT = int(os.environ.get("OPINION_RENDER_TIME_LIMIT", "150"))
+
 
 @shared_task(
     bind=True,
@@ -31,6 +37,8 @@ TRANSIENT_RENDER_ERRORS: tuple[type[BaseException], ...] = (
     max_retries=6,
     acks_late=True,
     reject_on_worker_lost=True,
+    soft_time_limit=RENDER_SOFT_TIME_LIMIT,
+    time_limit=RENDER_TIME_LIMIT,
     ignore_result=True,  # the document row records the outcome; nobody reads the result
 )
 def opinion_render_task(self: Any, opinion_id: int) -> str:
@@ -76,6 +84,15 @@ def expire_approvals_task() -> int:
     from review import services
 
     return services.case_expire_stale(today=timezone.localdate())
+
+
+@shared_task(name="review.tasks.deem_accepted_task", ignore_result=True)
+def deem_accepted_task() -> int:
+    """Daily (beat): reports unanswered past the 5-working-day intake limit count as accepted
+    from the day of receipt (《行政许可法》第三十二条). Idempotent."""
+    from review import services
+
+    return services.intake_deem_accepted(today=timezone.localdate())
 
 
 @shared_task(name="review.tasks.send_deadline_reminders_task", ignore_result=True)
