@@ -41,12 +41,14 @@ run: demo
 	@if [ -n "$$REDIS_URL" ]; then \
 	  echo "REDIS_URL set: starting a Celery worker and beat (logs in var/)"; \
 	  DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) -m celery -A config worker -B -l INFO \
-	    --logfile var/celery-worker.log --detach --pidfile var/celery-worker.pid; \
+	    -Q celery,documents --logfile var/celery-worker.log --detach --pidfile var/celery-worker.pid; \
 	else echo "REDIS_URL not set: Celery tasks run in-process"; fi
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py runserver $(HOST)
 
+# One worker for both queues; in production run the `documents` queue on its own machines
+# (README, production): `celery -A config worker -Q documents`.
 worker: install
-	$(PY) -m celery -A config worker -l INFO
+	$(PY) -m celery -A config worker -l INFO -Q celery,documents
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -27,14 +27,15 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.parsers import FormParser, JSONParser, MultiPartParser
 from review.models import CaseState
 from rules import engine
 from rules.services import assessment_as_dict, language_of
+from scale.keyset import CURSOR_PARAM, Keyset, keyset_page, paginated_response_data
 
 from . import permissions, selectors, services
 from .models import ConstructionType, Project, ProjectStatus
@@ -66,12 +67,14 @@ TAG = "projects"
 COLLECTIONS = {
     "energy": "energy",
     "baseline-energy": "baseline_energy",
+    "exported-energy": "exported_energy",
     "products": "products",
     "substitution-sources": "substitution_sources",
 }
 LINE_OUTPUTS: dict[str, type[serializers.Serializer]] = {
     "energy": EnergyLineOutput,
     "baseline_energy": EnergyLineOutput,
+    "exported_energy": EnergyLineOutput,
     "products": ProductLineOutput,
     "substitution_sources": SubstitutionSourceOutput,
 }
@@ -189,11 +192,17 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(case_state=value)
 
 
+# Served by the index project_recent_idx (updated_at, id): a page reads 20 rows at any depth.
+PROJECT_KEYSET = Keyset("updated_at", descending=True)
+LIST_PAGE_SIZE = 20
+
+
 class ProjectListCreateApi(generics.GenericAPIView):
     """List the projects you may read; create a draft (applicants)."""
 
     serializer_class = ProjectListOutput
     filterset_class = ProjectFilter
+    pagination_class = None  # keyset pages (PROJECT_KEYSET), not the settings' page numbers
     parser_classes = [JSONParser]
 
     def get_queryset(self) -> QuerySet[Project]:
@@ -202,14 +211,19 @@ class ProjectListCreateApi(generics.GenericAPIView):
     @extend_schema(
         tags=[TAG],
         summary="List projects (search, filters, pagination)",
+        description="Newest change first, 20 a page. Keyset pagination: follow `next` (a URL "
+        "with an opaque `cursor`); no total count, so every page costs the same.",
         operation_id="projects_list",
+        parameters=[OpenApiParameter(CURSOR_PARAM, str, description="`next` of the last page")],
         responses={200: ProjectListOutput(many=True)},
     )
     def get(self, request: Request) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        data = ProjectListOutput(page, many=True, context={"request": request}).data
-        return self.get_paginated_response(data)
+        rows, next_cursor = keyset_page(
+            queryset, PROJECT_KEYSET, request.query_params.get(CURSOR_PARAM), LIST_PAGE_SIZE
+        )
+        data = ProjectListOutput(rows, many=True, context={"request": request}).data
+        return Response(paginated_response_data(request, data, next_cursor))
 
     @extend_schema(
         tags=[TAG],
@@ -315,7 +329,9 @@ COLLECTION_PARAMETER = OpenApiParameter(
     str,
     OpenApiParameter.PATH,
     enum=list(COLLECTIONS),
-    description="which list: energy, baseline-energy, products, substitution-sources",
+    description=(
+        "which list: energy, baseline-energy, exported-energy, products, substitution-sources"
+    ),
 )
 
 

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -29,6 +28,8 @@ from review.models import CaseState, ReviewCase
 from rules.charts import Table
 from rules.engine.messages import label as engine_label
 from rules.models import EnergyBudget, PolicyVersion, RegionStatus, WarningLevel
+from scale import tally
+from scale.models import CaseTally
 
 PROVINCES_CSV = Path(__file__).resolve().parent / "data" / "provinces.csv"
 
@@ -116,6 +117,10 @@ class AuthorityScope:
     def cases(self) -> QuerySet[ReviewCase]:
         qs = ReviewCase.objects.all()
         return qs if self.province is None else qs.filter(province=self.province)
+
+    def q(self) -> Q:
+        """The scope as a filter on case fields (also on the case counters, scale.tally)."""
+        return Q() if self.province is None else Q(province=self.province)
 
     @property
     def label(self) -> str:
@@ -342,14 +347,8 @@ def barometer_table(tiles: list[BarometerTile], *, year: int) -> Table:
 # ------------------------------------------------------------------------------------------
 # Overview
 # ------------------------------------------------------------------------------------------
-def _grouped_counts(qs: QuerySet[ReviewCase], field: str) -> dict[str, int]:
-    return {
-        row[field]: row["n"] for row in qs.values(field).annotate(n=Count("id")).order_by(field)
-    }
-
-
 def overview_states(*, scope: AuthorityScope, year: int, today: date) -> Table:
-    counts = _grouped_counts(scope.cases(), "state")
+    counts = tally.counts_by("state", scope.q())
     return Table(
         key="states",
         title=_("案件状态"),
@@ -360,7 +359,7 @@ def overview_states(*, scope: AuthorityScope, year: int, today: date) -> Table:
 
 
 def overview_routes(*, scope: AuthorityScope, year: int, today: date) -> Table:
-    counts = _grouped_counts(scope.cases(), "route")
+    counts = tally.counts_by("route", scope.q())
     ordered = [r for r in ROUTE_LABELS if r in counts] + sorted(set(counts) - set(ROUTE_LABELS))
     return Table(
         key="routes",
@@ -372,7 +371,7 @@ def overview_routes(*, scope: AuthorityScope, year: int, today: date) -> Table:
 
 
 def overview_recommendations(*, scope: AuthorityScope, year: int, today: date) -> Table:
-    counts = _grouped_counts(scope.cases(), "recommendation")
+    counts = tally.counts_by("recommendation", scope.q())
     ordered = [r for r in RECOMMENDATION_LABELS if r in counts] + sorted(
         set(counts) - set(RECOMMENDATION_LABELS)
     )
@@ -385,13 +384,26 @@ def overview_recommendations(*, scope: AuthorityScope, year: int, today: date) -
     )
 
 
-def overview_overdue(*, scope: AuthorityScope, year: int, today: date) -> Table:
-    """Cases whose deadline has passed while the authority's clock runs (one query)."""
+OVERDUE_TOP = 20
+"""The overview lists the most overdue cases only; the queue's overdue filter lists them all."""
+OVERDUE_EXPORT_MAX = 10_000
+
+
+def overview_overdue(
+    *, scope: AuthorityScope, year: int, today: date, limit: int = OVERDUE_EXPORT_MAX
+) -> Table:
+    """The ``limit`` most overdue cases whose deadline has passed while the authority's clock
+    runs (one query). Bounded: at 100,000 cases the unbounded table had 4,944 rows and made the
+    overview a megabyte (issue 14); the page shows ``OVERDUE_TOP`` and links to the queue.
+
+    Served by the partial index ``case_clock_deadline_idx`` (deadline, id) WHERE state IN the
+    clock states: the scan stops after ``limit`` rows.
+    """
     cases = (
         scope.cases()
         .filter(deadline__lt=today, state__in=CLOCK_STATES)
         .select_related("project", "project__organization", "assignee")
-        .order_by("deadline", "id")
+        .order_by("deadline", "id")[:limit]
     )
     states = dict(CaseState.choices)
     return Table(
@@ -425,13 +437,11 @@ def overview_overdue(*, scope: AuthorityScope, year: int, today: date) -> Table:
 
 
 def overview_two_high(*, scope: AuthorityScope, year: int, today: date) -> Table:
-    """Two-high projects by sector (方案（七）), from the frozen assessment's two_high.sector."""
+    """Two-high projects by sector (方案（七）): the frozen assessment's two_high.sector, stored
+    on the case when it is opened (``ReviewCase.sector``), so no submission is joined."""
     rows = (
         scope.cases()
         .filter(two_high=True)
-        .annotate(
-            sector=KeyTextTransform("sector", KeyTransform("two_high", "submission__assessment"))
-        )
         .values("sector")
         .annotate(
             projects=Count("project", distinct=True),
@@ -514,9 +524,13 @@ OVERVIEW_TABLES: dict[str, OverviewBuilder] = {
 
 def overview_tables(*, scope: AuthorityScope, year: int, today: date) -> dict[str, Table]:
     """Every overview table (a constant ten or so queries, however many cases)."""
-    return {
-        key: build(scope=scope, year=year, today=today) for key, build in OVERVIEW_TABLES.items()
+    tables = {
+        key: build(scope=scope, year=year, today=today)
+        for key, build in OVERVIEW_TABLES.items()
+        if key != "overdue"
     }
+    tables["overdue"] = overview_overdue(scope=scope, year=year, today=today, limit=OVERDUE_TOP)
+    return tables
 
 
 def overview_year(raw: str | None, today: date | None = None) -> int:
@@ -530,13 +544,21 @@ def overview_year(raw: str | None, today: date | None = None) -> int:
 
 
 def overview_summary(*, scope: AuthorityScope, today: date) -> dict[str, int]:
-    """Headline counts: all cases, open cases, overdue cases, two-high cases (one query)."""
-    return scope.cases().aggregate(
-        total=Count("id"),
-        open=Count("id", filter=Q(state__in=OPEN_STATES)),
-        overdue=Count("id", filter=Q(state__in=CLOCK_STATES, deadline__lt=today)),
-        two_high=Count("id", filter=Q(two_high=True)),
+    """Headline counts: all cases, open cases, overdue cases, two-high cases (two queries).
+
+    From the database-kept case counters (scale.tally) and the partial index of running cases by
+    deadline: nothing here reads every case (issue 14)."""
+    summary = (
+        scope.cases()
+        .filter(state__in=CLOCK_STATES, deadline__lt=today)
+        .aggregate(overdue=Count("id"))
     )
+    rows = CaseTally.objects.filter(scope.q()).aggregate(
+        total=Sum("n", default=0),
+        open=Sum("n", filter=Q(state__in=OPEN_STATES), default=0),
+        two_high=Sum("n", filter=Q(two_high=True), default=0),
+    )
+    return {**{key: int(value) for key, value in rows.items()}, **summary}
 
 
 # ------------------------------------------------------------------------------------------

@@ -65,7 +65,9 @@ def worker_env(db: dict, **extra: str) -> dict[str, str]:
     return env
 
 
-def start_worker(*, name: str, env: dict[str, str], queues: str = "celery") -> subprocess.Popen:
+def start_worker(
+    *, name: str, env: dict[str, str], queues: str = "celery,documents"
+) -> subprocess.Popen:
     """Start `celery worker` (solo pool) as `name` and wait until it answers a ping."""
     (ROOT / "var").mkdir(exist_ok=True)
     log = open(ROOT / "var" / f"celery-{name.split('@')[0]}.log", "w")  # noqa: SIM115

@@ -97,6 +97,8 @@ def make_case(alice: User) -> CaseFactory:
             route=assessment.route,
             review_level=assessment.review_level,
             two_high=assessment.two_high.is_two_high,
+            # Stored on the case when the services open it (the overview's table by sector).
+            sector=assessment.two_high.sector or "",
             recommendation=assessment.recommendation,
             counted_tce=assessment.counted_tce,
             submitted_at=datetime.combine(submitted_on, datetime.min.time(), TZ).replace(hour=9),

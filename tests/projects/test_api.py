@@ -529,14 +529,22 @@ def test_list_filters_and_search(alice, alice_client, make_project, make_submitt
     assert "status" in bad.json()["errors"]
 
 
-def test_list_is_paginated(alice, alice_client, make_project):
+def test_list_is_paginated_by_keyset(alice, alice_client, make_project):
+    """Keyset pages (issue 14): newest change first, `next` carries an opaque cursor, no count."""
     for index in range(23):
         make_project(alice, {"name": f"p{index}"})
     first = alice_client.get(LIST).json()
-    assert first["count"] == 23
+    assert "count" not in first
     assert len(first["results"]) == 20
-    assert first["next"].endswith("page=2")
-    assert len(alice_client.get(LIST, {"page": 2}).json()["results"]) == 3
+    assert "cursor=" in first["next"]
+    second = alice_client.get(first["next"]).json()
+    assert second["next"] is None
+    names = [p["name"] for p in first["results"] + second["results"]]
+    assert sorted(names) == sorted(f"p{index}" for index in range(23))
+    assert names[0] == "p22"  # the newest change first
+    bad = alice_client.get(LIST, {"cursor": "not-a-cursor"})
+    assert bad.status_code == 400
+    assert "cursor" in bad.json()["errors"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -582,5 +590,5 @@ def test_openapi_documents_the_project_endpoints_with_examples(alice_client):
     create = paths["/api/v1/projects/"]["post"]
     assert "examples" in json.dumps(create["requestBody"])
     listing = paths["/api/v1/projects/"]["get"]
-    assert {p["name"] for p in listing["parameters"]} >= {"q", "status", "case_state", "page"}
+    assert {p["name"] for p in listing["parameters"]} >= {"q", "status", "case_state", "cursor"}
     assert "tokenAuth" in json.dumps(schema["components"]["securitySchemes"])

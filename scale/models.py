@@ -1,0 +1,53 @@
+"""Counters kept by the database for the figures every list and the overview show (issue 14)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+# The case fields a tally row is keyed by: what the overview groups by and what the authority
+# side's scope filters on (review.permissions.case_scope: authority, province, route).
+TALLY_FIELDS: tuple[str, ...] = (
+    "authority_id",
+    "province",
+    "route",
+    "state",
+    "recommendation",
+    "two_high",
+    "sector",
+)
+
+
+class CaseTally(models.Model):
+    """How many cases (and their counted tce) share one combination of the tally fields.
+
+    Kept exact by database triggers on ``review_reviewcase`` (INSERT, DELETE and UPDATE of a
+    tally field, whoever writes: services, admin, ``QuerySet.update``, COPY), created by this
+    app's migrations for PostgreSQL and SQLite. Counting cases per state in a scope reads a few
+    hundred tally rows instead of every case. A few thousand rows at most: 31 provinces x states x
+    routes x recommendations x sectors, only the combinations that occur.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    authority = models.ForeignKey(
+        "authorities.Authority",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    province = models.CharField(max_length=2, blank=True)
+    route = models.CharField(max_length=32, blank=True)
+    state = models.CharField(max_length=20, blank=True)
+    recommendation = models.CharField(max_length=16, blank=True)
+    two_high = models.BooleanField(default=False)
+    sector = models.CharField(max_length=32, blank=True)
+    n = models.BigIntegerField(default=0)
+    tce = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = "案件计数"
+        verbose_name_plural = "案件计数"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.n}"
