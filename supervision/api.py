@@ -510,7 +510,8 @@ class MonitoringPushApi(APIView):
             )
         except ImportRejected as exc:
             return Response(
-                {"errors": {"records": exc.lines()}}, status=status.HTTP_400_BAD_REQUEST
+                {"errors": {"records": monitoring_services.record_error_lines(exc)}},
+                status=status.HTTP_400_BAD_REQUEST,
             )
         return Response(
             {

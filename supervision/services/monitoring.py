@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
 from django.utils import timezone
 
 from review.models import CaseState, ReviewCase
@@ -29,7 +28,7 @@ from ..models import FlagKind, MonthlyEnergy, SupervisionFlag
 from ..rolling import add_months, rolling_at
 from . import common
 
-CHUNK = 900  # keeps ``__in`` lists under SQLite's variable limit
+BATCH_IN = {"sqlite": 900}  # keeps ``__in`` lists under SQLite's variable limit
 BATCH = 5000
 MAX_ROWS = 500_000
 MAX_TCE = 1.0e9
@@ -47,6 +46,13 @@ class Record:
     project_code: str
     month: date
     tce: float
+    project_id: int = 0
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    size = BATCH_IN.get(connection.vendor, 10_000)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +74,8 @@ class MonitoringResult:
 # Reading
 # --------------------------------------------------------------------------------------------
 def _text(raw: Any) -> str:
+    if type(raw) is str:  # the common case (CSV cells): no other conversion needed
+        return raw.strip()
     if raw is None:
         return ""
     if isinstance(raw, datetime):
@@ -83,7 +91,13 @@ def parse_month(raw: Any) -> date:
     """``2026-03``, ``2026/3``, ``2026年3月``, ``2026-03-01`` or a date cell → first day."""
     if isinstance(raw, datetime | date):
         return date(raw.year, raw.month, 1)
-    match = _MONTH_RE.match(_text(raw))
+    text = _text(raw)
+    if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
+        year, month = int(text[:4]), int(text[5:])  # the usual YYYY-MM, without the regex
+        if not 2000 <= year <= 2100 or not 1 <= month <= 12:
+            raise ValueError("月份超出范围")
+        return date(year, month, 1)
+    match = _MONTH_RE.match(text)
     if not match:
         raise ValueError("月份格式应为YYYY-MM")
     year, month = int(match.group(1)), int(match.group(2))
@@ -98,7 +112,10 @@ def parse_tce(raw: Any) -> float:
     text = _text(raw).replace(",", "")
     if not text:
         raise ValueError("不能为空")
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError("应为数字") from None
     if not math.isfinite(value) or value < 0 or value > MAX_TCE:
         raise ValueError("应为不小于0的有限数字")
     return value
@@ -145,18 +162,15 @@ def check_records(
             errors.append(RowError(record.row, "未找到审查通过的该项目代码", "项目代码"))
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: e.row))
-    return parsed
+    return [Record(r.row, r.project_code, r.month, r.tce, projects[r.project_code]) for r in parsed]
 
 
 def _projects_by_code(codes: set[str]) -> dict[str, int]:
     """Project code → project id of the approved case (the latest one when several)."""
     found: dict[str, int] = {}
-    ordered = sorted(codes)
-    for start in range(0, len(ordered), CHUNK):
+    for chunk in _chunks(sorted(codes)):
         rows = (
-            ReviewCase.objects.filter(
-                state=CaseState.APPROVED, project__project_code__in=ordered[start : start + CHUNK]
-            )
+            ReviewCase.objects.filter(state=CaseState.APPROVED, project__project_code__in=chunk)
             .order_by("pk")
             .values_list("project__project_code", "project_id")
         )
@@ -168,7 +182,7 @@ def _header_index(header: Sequence[Any]) -> dict[str, int]:
     keys = {alias.lower(): name for name, aliases in COLUMNS.items() for alias in aliases}
     index: dict[str, int] = {}
     for position, cell in enumerate(header):
-        name = keys.get(_text(cell).lower().replace(" ", ""))
+        name = keys.get(_text(cell).replace("\ufeff", "").lower().replace(" ", ""))
         if name and name not in index:
             index[name] = position
     missing = [COLUMNS[n][1] for n in COLUMNS if n not in index]
@@ -208,29 +222,22 @@ def file_records(source: Source, *, filename: str = "", today: date) -> list[Rec
 # --------------------------------------------------------------------------------------------
 def _existing(project_ids: Sequence[int], months: set[date]) -> dict[tuple[int, date], float]:
     out: dict[tuple[int, date], float] = {}
-    ids = sorted(set(project_ids))
-    for start in range(0, len(ids), CHUNK):
+    for chunk in _chunks(sorted(set(project_ids))):
         rows = MonthlyEnergy.objects.filter(
-            project_id__in=ids[start : start + CHUNK], month__in=sorted(months)
+            project_id__in=chunk, month__in=sorted(months)
         ).values_list("project_id", "month", "tce")
         out.update({(p, m): t for p, m, t in rows})
     return out
 
 
-@transaction.atomic
-def monitoring_store(
-    records: Sequence[Record], *, source: str, by: Any = None, today: date | None = None
-) -> MonitoringResult:
-    """Upsert checked records and evaluate the affected projects (all in one transaction)."""
-    today = common.today_or(today)
-    by_code = _projects_by_code({r.project_code for r in records})
-    keyed = [(by_code[r.project_code], r) for r in records]
-    existing = _existing([p for p, _ in keyed], {r.month for r in records})
+def _upsert_orm(records: Sequence[Record], *, source: str) -> tuple[int, int, int]:
+    """Portable path (SQLite): read what is stored, write only new and changed rows."""
+    existing = _existing([r.project_id for r in records], {r.month for r in records})
     now = timezone.now()
     to_write = []
     created = updated = unchanged = 0
-    for project_id, record in keyed:
-        old = existing.get((project_id, record.month))
+    for record in records:
+        old = existing.get((record.project_id, record.month))
         if old is None:
             created += 1
         elif abs(old - record.tce) < 1e-9:
@@ -240,7 +247,7 @@ def monitoring_store(
             updated += 1
         to_write.append(
             MonthlyEnergy(
-                project_id=project_id,
+                project_id=record.project_id,
                 month=record.month,
                 tce=record.tce,
                 source=source,
@@ -254,7 +261,52 @@ def monitoring_store(
         unique_fields=["project", "month"],
         update_fields=["tce", "source", "updated_at"],
     )
-    flagged = monitoring_evaluate(project_ids=sorted({p for p, _ in keyed}), by=by, today=today)
+    return created, updated, unchanged
+
+
+def _upsert_pg(records: Sequence[Record], *, source: str) -> tuple[int, int, int]:
+    """PostgreSQL: COPY into a temporary table, then one INSERT … ON CONFLICT that updates only
+    changed values; ``xmax = 0`` in RETURNING tells inserted rows from updated ones."""
+    table = MonthlyEnergy._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE sv_monthly_in (project_id bigint, month date, "
+            "tce double precision) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy("COPY sv_monthly_in (project_id, month, tce) FROM STDIN") as copy:
+            for r in records:
+                copy.write_row((r.project_id, r.month, r.tce))
+        cursor.execute(
+            f"INSERT INTO {table} (project_id, month, tce, source, updated_at) "  # noqa: S608
+            "SELECT project_id, month, tce, %s, %s FROM sv_monthly_in "
+            "ON CONFLICT (project_id, month) DO UPDATE SET tce = EXCLUDED.tce, "
+            "source = EXCLUDED.source, updated_at = EXCLUDED.updated_at "
+            f"WHERE {table}.tce IS DISTINCT FROM EXCLUDED.tce "
+            "RETURNING (xmax = 0)",
+            [source, now],
+        )
+        flags = [row[0] for row in cursor.fetchall()]
+        cursor.execute("DROP TABLE sv_monthly_in")
+    created = sum(1 for inserted in flags if inserted)
+    updated = len(flags) - created
+    return created, updated, len(records) - len(flags)
+
+
+@transaction.atomic
+def monitoring_store(
+    records: Sequence[Record], *, source: str, by: Any = None, today: date | None = None
+) -> MonitoringResult:
+    """Upsert checked records and evaluate the affected projects (all in one transaction)."""
+    today = common.today_or(today)
+    if connection.vendor == "postgresql":
+        created, updated, unchanged = _upsert_pg(records, source=source)
+    else:
+        created, updated, unchanged = _upsert_orm(records, source=source)
+    since = add_months(min(r.month for r in records), -11) if records else None
+    flagged = monitoring_evaluate(
+        project_ids=sorted({r.project_id for r in records}), by=by, today=today, since=since
+    )
     return MonitoringResult(len(records), created, updated, unchanged, flagged)
 
 
@@ -265,6 +317,14 @@ def monitoring_import(
     today = common.today_or(today)
     records = file_records(source, filename=filename, today=today)
     return monitoring_store(records, source=MonthlyEnergy.Source.IMPORT, by=by, today=today)
+
+
+def record_error_lines(exc: ImportRejected) -> list[str]:
+    """The errors of a push, numbered by record (``第N条``) rather than file row."""
+    return [
+        f"第{e.row}条" + (f"，{e.column}" if e.column else "") + f"：{e.message}"
+        for e in exc.errors
+    ]
 
 
 def monitoring_push(
@@ -284,45 +344,40 @@ def monitoring_push(
 # --------------------------------------------------------------------------------------------
 # Evaluation
 # --------------------------------------------------------------------------------------------
-def _values_for(project_ids: Sequence[int]) -> dict[int, dict[date, float]]:
-    latest: dict[int, date] = {}
-    for start in range(0, len(project_ids), CHUNK):
-        chunk = project_ids[start : start + CHUNK]
-        latest.update(
-            MonthlyEnergy.objects.filter(project_id__in=chunk)
-            .values("project_id")
-            .annotate(last=Max("month"))
-            .values_list("project_id", "last")
-        )
-    if not latest:
-        return {}
-    since = add_months(min(latest.values()), -11)
-    values: dict[int, dict[date, float]] = {p: {} for p in latest}
-    for start in range(0, len(project_ids), CHUNK):
-        rows = MonthlyEnergy.objects.filter(
-            project_id__in=project_ids[start : start + CHUNK], month__gte=since
-        ).values_list("project_id", "month", "tce")
-        for project_id, month, tce in rows:
-            values[project_id][month] = tce
+def _values_for(project_ids: Sequence[int], since: date | None) -> dict[int, dict[date, float]]:
+    """Monthly figures of the projects from ``since`` (all when None)."""
+    values: dict[int, dict[date, float]] = {}
+    for chunk in _chunks(list(project_ids)):
+        qs = MonthlyEnergy.objects.filter(project_id__in=chunk)
+        if since is not None:
+            qs = qs.filter(month__gte=since)
+        for project_id, month, tce in qs.values_list("project_id", "month", "tce"):
+            values.setdefault(project_id, {})[month] = tce
     return values
 
 
 def monitoring_evaluate(
-    *, project_ids: Sequence[int], by: Any = None, today: date | None = None
+    *,
+    project_ids: Sequence[int],
+    by: Any = None,
+    today: date | None = None,
+    since: date | None = None,
 ) -> int:
     """Compare each project's latest full 12 months with its approved case's figure. A window
     10% or more above it raises one flag per case and window end (idempotent), records an
     event and notifies the authority and the owner, who is offered a change application.
     Open flags of projects now below the line are resolved. Returns the number of new flags."""
-    values = _values_for(list(project_ids))
+    values = _values_for(list(project_ids), since)
     if not values:
         return 0
     cases: dict[int, ReviewCase] = {}
     ids = sorted(values)
-    for start in range(0, len(ids), CHUNK):
-        for case in ReviewCase.objects.filter(
-            state=CaseState.APPROVED, project_id__in=ids[start : start + CHUNK]
-        ).order_by("pk"):
+    for chunk in _chunks(ids):
+        for case in (
+            ReviewCase.objects.filter(state=CaseState.APPROVED, project_id__in=chunk)
+            .only("pk", "project_id", "counted_tce")
+            .order_by("pk")
+        ):
             cases[case.project_id] = case
     exceeding: dict[int, Any] = {}
     below: list[int] = []
@@ -333,9 +388,9 @@ def monitoring_evaluate(
             exceeding[case.pk] = rolling
         else:
             below.append(case.pk)
-    for start in range(0, len(below), CHUNK):
+    for chunk in _chunks(below):
         SupervisionFlag.objects.filter(
-            case_id__in=below[start : start + CHUNK],
+            case_id__in=chunk,
             kind=FlagKind.MONITORING_EXCESS,
             resolved_at__isnull=True,
         ).update(resolved_at=timezone.now())
