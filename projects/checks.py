@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from rules import engine
 from rules.services import assessment_run
 
-from . import selectors
+from . import limits, selectors
 from .models import Attachment, EnergyLine, Project
 from .validators import validate_pdf_upload, validate_project_code
 
@@ -192,6 +192,10 @@ def validate_change(
     whole draft is complete and valid, its assessment."""
     unknown = set(data) - ALL_FIELDS
     errors: dict[str, list[ErrorText]] = {key: [_("未知字段。")] for key in sorted(unknown)}
+    # Limits first: an oversized change is refused before the engine spends time on it.
+    over = limits.limit_errors(data)
+    if over:
+        raise ProjectInvalid({**errors, **over})
     errors.update(_detail_errors(project, data))
     if "substitution_sources" in data:
         errors.update(_source_errors(project, data["substitution_sources"] or []))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from review.models import CaseState
 from rules import engine
 
+from . import limits, organization_rules
 from .models import Attachment, ConstructionType, Organization, Project, ProjectStatus
 
 # --------------------------------------------------------------------------------------------
@@ -187,7 +188,10 @@ class BasicsForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     description = forms.CharField(
-        label=_("主要建设内容"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("主要建设内容"),
+        required=False,
+        max_length=limits.DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     @staticmethod
@@ -277,13 +281,20 @@ class SubstitutionSourceForm(forms.Form):
     )
 
 
-def _formset(form: type[forms.Form]) -> type[forms.BaseFormSet]:
-    return forms.formset_factory(form, extra=0, can_delete=True, max_num=200, absolute_max=200)
+def _formset(form: type[forms.Form], limit: int) -> type[forms.BaseFormSet]:
+    return forms.formset_factory(
+        form,
+        extra=0,
+        can_delete=True,
+        max_num=limit,
+        absolute_max=limit,
+        validate_max=True,
+    )
 
 
-EnergyFormSet = _formset(EnergyLineForm)
-ProductFormSet = _formset(ProductLineForm)
-SourceFormSet = _formset(SubstitutionSourceForm)
+EnergyFormSet = _formset(EnergyLineForm, limits.ENERGY_LINES_MAX)
+ProductFormSet = _formset(ProductLineForm, limits.PRODUCTS_MAX)
+SourceFormSet = _formset(SubstitutionSourceForm, limits.SOURCES_MAX)
 
 # payload list key -> (formset prefix, formset class, contract fields of a row)
 LISTS: dict[str, tuple[str, type[forms.BaseFormSet], tuple[str, ...]]] = {
@@ -513,9 +524,20 @@ class OrganizationForm(forms.ModelForm):
             "contact_email",
             "address",
         ]
+        # Generic: never tell one tenant that another organization registered the code.
+        error_messages = {"credit_code": {"unique": organization_rules.CREDIT_CODE_UNAVAILABLE}}
 
     def clean_credit_code(self) -> str:
         return self.cleaned_data["credit_code"].strip().upper()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            frozen = organization_rules.frozen_field_errors(self.instance, cleaned)
+            for field, messages in frozen.items():
+                for message in messages:
+                    self.add_error(field, message)
+        return cleaned
 
 
 class DashboardFilterForm(forms.Form):

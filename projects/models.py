@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .limits import DESCRIPTION_MAX
 from .validators import validate_project_code, validate_uscc
 
 
@@ -68,7 +70,12 @@ class Project(models.Model):
     total_investment_wan = models.DecimalField(
         "总投资（万元）", max_digits=14, decimal_places=2, null=True, blank=True
     )
-    description = models.TextField("建设内容", blank=True)
+    description = models.TextField(
+        "建设内容",
+        blank=True,
+        max_length=DESCRIPTION_MAX,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX)],
+    )
     renewable_electricity_kwh = models.FloatField("可再生能源电力（千瓦时/年）", default=0)
     feedstock_tce = models.FloatField("原料用能（吨标准煤/年）", default=0)
     status = models.CharField(

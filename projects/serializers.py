@@ -10,33 +10,54 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from review.models import CaseState
 
-from . import labels, permissions, selectors
+from . import labels, limits, organization_rules, permissions, selectors
 from .models import Attachment, ConstructionType, Organization, Project, ProjectStatus
+from .validators import validate_uscc
 
 UNKNOWN_FIELD = "未知字段。"
 
 
-@extend_schema_field(OpenApiTypes.NUMBER)
+@extend_schema_field(
+    {"type": "number", "minimum": -limits.NUMBER_MAX, "maximum": limits.NUMBER_MAX}
+)
 class FactNumberField(serializers.Field):
     """A number of the facts, passed through for the engine to judge (numbers or numeric
-    strings; the engine rejects NaN, infinity and negatives where the contract does)."""
+    strings; the engine rejects NaN, infinity and negatives where the contract does). Numbers
+    beyond ±limits.NUMBER_MAX are refused here."""
 
     def to_internal_value(self, data: Any) -> Any:
+        if limits.number_out_of_range(data):
+            raise serializers.ValidationError(limits.out_of_range())
         return data
 
     def to_representation(self, value: Any) -> Any:
         return value
 
 
+class LimitedListSerializer(serializers.ListSerializer):
+    """A list whose ``max_length`` is also a validator, so OpenAPI documents it (maxItems)."""
+
+    def get_validators(self) -> list[Any]:
+        validators = list(super().get_validators())
+        if self.max_length is not None:
+            validators.append(MaxLengthValidator(self.max_length))
+        return validators
+
+
 class StrictSerializer(serializers.Serializer):
     """Rejects keys it does not declare, naming them."""
+
+    class Meta:
+        list_serializer_class = LimitedListSerializer
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
@@ -47,16 +68,26 @@ class StrictSerializer(serializers.Serializer):
 
 
 class ProjectEnergyLineInput(StrictSerializer):
-    type = serializers.CharField(required=False, allow_null=True, help_text="energy type code")
+    type = serializers.CharField(
+        required=False,
+        allow_null=True,
+        max_length=limits.ENERGY_TYPE_MAX,
+        help_text="energy type code",
+    )
     quantity = FactNumberField(required=False, allow_null=True)
     unit = serializers.CharField(
-        required=False, allow_null=True, help_text="unit code (`wan_m3`) or its Chinese name"
+        required=False,
+        allow_null=True,
+        max_length=limits.UNIT_MAX,
+        help_text="unit code (`wan_m3`) or its Chinese name",
     )
     low_heat_value_kj = FactNumberField(required=False, allow_null=True)
 
 
 class ProjectProductLineInput(StrictSerializer):
-    product = serializers.CharField(required=False, allow_null=True)
+    product = serializers.CharField(
+        required=False, allow_null=True, max_length=limits.PRODUCT_MAX
+    )
     annual_output = FactNumberField(required=False, allow_null=True)
     unit_energy = FactNumberField(required=False, allow_null=True)
 
@@ -65,7 +96,7 @@ class ProjectSubstitutionSourceInput(StrictSerializer):
     id = serializers.IntegerField(
         required=False, allow_null=True, help_text="keep an existing source (and its evidence)"
     )
-    description = serializers.CharField(max_length=300)
+    description = serializers.CharField(max_length=limits.SOURCE_DESCRIPTION_MAX)
     saved_tce = FactNumberField(required=False, allow_null=True)
 
 
@@ -73,7 +104,7 @@ class ProjectInput(StrictSerializer):
     """A draft's fields; on update only the keys sent change, and a list sent replaces the
     whole list."""
 
-    name = serializers.CharField(max_length=200, required=False)
+    name = serializers.CharField(max_length=limits.NAME_MAX, required=False)
     project_code = serializers.CharField(max_length=24, required=False, allow_blank=True)
     region = serializers.CharField(max_length=6, required=False, allow_blank=True)
     industry = serializers.CharField(max_length=4, required=False, allow_blank=True)
@@ -86,17 +117,27 @@ class ProjectInput(StrictSerializer):
     total_investment_wan = serializers.DecimalField(
         max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=0
     )
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=limits.DESCRIPTION_MAX
+    )
     renewable_electricity_kwh = FactNumberField(required=False, allow_null=True)
     feedstock_tce = FactNumberField(required=False, allow_null=True)
-    energy = ProjectEnergyLineInput(many=True, required=False)
-    baseline_energy = ProjectEnergyLineInput(many=True, required=False)
-    products = ProjectProductLineInput(many=True, required=False)
-    substitution_sources = ProjectSubstitutionSourceInput(many=True, required=False)
+    energy = ProjectEnergyLineInput(
+        many=True, required=False, max_length=limits.LIST_MAX["energy"]
+    )
+    baseline_energy = ProjectEnergyLineInput(
+        many=True, required=False, max_length=limits.LIST_MAX["baseline_energy"]
+    )
+    products = ProjectProductLineInput(
+        many=True, required=False, max_length=limits.LIST_MAX["products"]
+    )
+    substitution_sources = ProjectSubstitutionSourceInput(
+        many=True, required=False, max_length=limits.LIST_MAX["substitution_sources"]
+    )
 
 
 class ProjectCreateInput(ProjectInput):
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=limits.NAME_MAX)
 
 
 COLLECTION_INPUTS: dict[str, type[serializers.Serializer]] = {
@@ -130,7 +171,8 @@ class SubmitInput(StrictSerializer):
 
 
 class OrganizationInput(serializers.ModelSerializer):
-    """The model's validators run: the credit code's GB 32100 check character, uniqueness."""
+    """The model's validators run: the credit code's GB 32100 check character, uniqueness (with a
+    generic message); name and credit code are frozen once the organization holds a decision."""
 
     class Meta:
         model = Organization
@@ -142,6 +184,24 @@ class OrganizationInput(serializers.ModelSerializer):
             "contact_email",
             "address",
         ]
+        extra_kwargs = {
+            "credit_code": {
+                "validators": [
+                    validate_uscc,
+                    UniqueValidator(
+                        queryset=Organization.objects.all(),
+                        message=organization_rules.CREDIT_CODE_UNAVAILABLE,
+                    ),
+                ]
+            }
+        }
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None:
+            frozen = organization_rules.frozen_field_errors(self.instance, attrs)
+            if frozen:
+                raise serializers.ValidationError(frozen)
+        return attrs
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):

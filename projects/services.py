@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from rules import engine
 
-from . import checks, permissions, selectors
+from . import checks, organization_rules, permissions, selectors
 from .checks import (
     DRAFT_MAY_LACK,
     LIST_FIELDS,
@@ -488,6 +488,9 @@ def organization_update(
     credit code's GB 32100 check character and uniqueness); `by` belongs to the organization.
     """
     locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    frozen = organization_rules.frozen_field_errors(locked, data)
+    if frozen:
+        raise ValidationError(frozen)
     for field in (
         "name",
         "credit_code",

@@ -19,7 +19,7 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 @pytest.fixture
 def demo(page) -> None:
     """The demo data (projects and cases in every state) in the live server's database."""
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--allow-without-debug", stdout=StringIO())
 
 
 def _switch_to_english(page) -> None:
