@@ -32,3 +32,8 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Branded pages in the reader's language, with the navigation (common/views.py).
+handler403 = "common.views.permission_denied"
+handler404 = "common.views.page_not_found"
+handler500 = "common.views.server_error"
