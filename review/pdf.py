@@ -63,7 +63,7 @@ def render_located(
     )
     placed = None
     for index, page in enumerate(document.pages):
-        for box in page._page_box.descendants():
+        for box in _all_boxes(page._page_box):
             element = getattr(box, "element", None)
             if element is not None and element.get("id") == anchor and box.width:
                 height_pt = page.height * _PX
@@ -80,6 +80,19 @@ def render_located(
                 )
                 break
     return document.write_pdf(), placed
+
+
+def _all_boxes(root: Any) -> Any:
+    """Every box under `root`, absolutely positioned ones included (WeasyPrint keeps those
+    behind placeholders that `descendants()` does not open)."""
+    stack = [root]
+    while stack:
+        box = stack.pop()
+        inner = getattr(box, "_box", None)
+        if inner is not None and type(box).__name__ == "AbsolutePlaceholder":
+            box = inner
+        yield box
+        stack.extend(reversed(getattr(box, "children", None) or []))
 
 
 def layout_report(html: str, *, base_url: str | None = None) -> dict[str, Any]:
@@ -99,7 +112,7 @@ def layout_report(html: str, *, base_url: str | None = None) -> dict[str, Any]:
         for child in page_box.children:
             if isinstance(child, boxes.MarginBox):
                 continue
-            for box in child.descendants():
+            for box in _all_boxes(child):
                 if not isinstance(box, boxes.TextBox):
                     continue
                 style = box.style
