@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from . import audit
 
 
 class CaseState(models.TextChoices):
@@ -151,6 +153,17 @@ class ReviewCase(models.Model):
         return self.authority.doc_prefix if self.authority_id else ""
 
 
+class ChainHashField(models.CharField):
+    """The event's own hash, computed while the row is inserted (after ``at`` is stamped)."""
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        if add:
+            value = audit.event_digest(audit.values_of(model_instance))
+            setattr(model_instance, self.attname, value)
+            return value
+        return super().pre_save(model_instance, add)
+
+
 class CaseEvent(models.Model):
     """An immutable audit record of one move or action on a case."""
 
@@ -176,6 +189,10 @@ class CaseEvent(models.Model):
     )
     assessment = models.JSONField("当时的评估结果", null=True, blank=True)
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    # Hash chain per case (review/audit.py): declared after ``at`` so that its pre_save sees the
+    # time the row is stamped with.
+    prev_hash = models.CharField("上一记录哈希", max_length=64, blank=True, editable=False)
+    hash = ChainHashField("记录哈希", max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["at", "id"]
@@ -188,7 +205,17 @@ class CaseEvent(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise PermissionError("审查记录不可修改")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        with transaction.atomic():
+            # The case row is locked, so two events of one case never share a predecessor.
+            ReviewCase.objects.select_for_update().filter(pk=self.case_id).exists()
+            last = (
+                CaseEvent.objects.filter(case_id=self.case_id)
+                .order_by("-id")
+                .values_list("hash", flat=True)
+                .first()
+            )
+            self.prev_hash = last or audit.GENESIS
+            super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("审查记录不可删除")

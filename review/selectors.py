@@ -22,7 +22,7 @@ from config.spreadsheets import safe_row
 from scale import tally
 from scale.keyset import Keyset
 
-from . import clock, permissions, workflow
+from . import audit, clock, permissions, workflow
 from .models import (
     CaseEvent,
     CaseState,
@@ -291,6 +291,12 @@ TIMELINE_HEADER = (
     "当时系统建议",
     "当时计入能耗（吨标准煤）",
     "当时审查路径",
+    # The hash chain (review/audit.py): sha256(哈希原文) == 记录哈希, and each 上一记录哈希 is the
+    # 记录哈希 of the row before (64 zeros for the first), so anyone can check the export.
+    "记录编号",
+    "上一记录哈希",
+    "记录哈希",
+    "哈希原文",
 )
 
 
@@ -318,6 +324,10 @@ def timeline_csv(*, case: ReviewCase) -> str:
                     assessment.get("recommendation", ""),
                     (assessment.get("energy") or {}).get("counted_tce", ""),
                     assessment.get("route", ""),
+                    event.pk,
+                    event.prev_hash,
+                    event.hash,
+                    audit.canonical_text(audit.values_of(event)),
                 ]
             )
         )

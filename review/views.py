@@ -27,7 +27,7 @@ from rules.selectors import (
     province_name,
 )
 
-from . import forms, permissions, selectors, services, workflow
+from . import audit, forms, permissions, selectors, services, workflow
 from .models import CaseState, ExpertEvaluation, ReviewCase
 from .workflow import Action, WorkflowError
 
@@ -143,7 +143,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             **_case_context(case, today=today),
             "moves": permissions.available_moves(request.user, case),
-            "events": selectors.timeline_entries(case=case),
+            "events": (events := selectors.timeline_entries(case=case)),
+            "audit_chain": audit.verify_events(case.pk, sorted(events, key=lambda e: e.pk)),
             "opinions": _opinion_links(selectors.case_opinions(case=case)),
             "evaluations": selectors.case_evaluations(case=case),
             "extensions": selectors.case_extensions(case=case),
