@@ -377,18 +377,19 @@ def write_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], now: d
 
 
 @contextmanager
-def _trigger_off(model: type[models.Model], trigger: str) -> Iterator[None]:
+def _tally_off() -> Iterator[None]:
+    """No counter update per copied case (the trigger reads ``scale.tally_off``); after_load
+    recounts once."""
     if connection.vendor != "postgresql":
         yield
         return
-    table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+        cursor.execute("SELECT set_config('scale.tally_off', 'on', true)")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+            cursor.execute("SELECT set_config('scale.tally_off', 'off', true)")
 
 
 def _reset_sequences(*models_: type[models.Model]) -> None:
@@ -652,7 +653,7 @@ def generate(
     write_rows(Project, projects_rows, now)
     write_rows(Submission, submission_rows, now)
     # One recount after the COPY instead of a counter update per row (see after_load).
-    with _trigger_off(ReviewCase, "scale_case_tally"):
+    with _tally_off():
         write_rows(ReviewCase, case_rows, now)
     event_ids = _next_ids(CaseEvent, len(event_rows))
     report.events = write_rows(CaseEvent, ({"id": next(event_ids), **e} for e in event_rows), now)

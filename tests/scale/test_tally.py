@@ -1,0 +1,72 @@
+"""The database-kept case counters stay exact whoever writes a case (issue 14)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db.models import Count, Sum
+
+from review import selectors, workflow
+from review.models import ReviewCase
+from review.permissions import case_scope
+from scale import tally
+from scale.models import CaseTally
+
+from .conftest import TODAY
+
+
+def _truth(field: str = "state") -> dict[str, int]:
+    return dict(ReviewCase.objects.order_by().values_list(field).annotate(n=Count("id")))
+
+
+def _tce_truth() -> float:
+    return ReviewCase.objects.aggregate(t=Sum("counted_tce"))["t"] or 0.0
+
+
+def test_save_update_and_delete_keep_the_counters_exact(load):
+    case = ReviewCase.objects.filter(state="under_review").first()
+    case.state = "approved"
+    case.save()
+    assert tally.counts_by("state") == _truth()
+    ReviewCase.objects.filter(state="submitted").update(state="accepted")  # no signals here
+    assert tally.counts_by("state") == _truth()
+    ReviewCase.objects.filter(pk=case.pk).update(counted_tce=123_456.0, sector="steel")
+    assert tally.totals()[1] == pytest.approx(_tce_truth())
+    assert tally.counts_by("route") == _truth("route")
+    extra = ReviewCase.objects.get(pk=case.pk)
+    extra.pk = None
+    extra.save()  # a copy without events, which may be deleted
+    assert tally.totals() == (ReviewCase.objects.count(), pytest.approx(_tce_truth()))
+    extra.delete()
+    assert tally.totals() == (ReviewCase.objects.count(), pytest.approx(_tce_truth()))
+    assert tally.counts_by("state") == _truth()
+
+
+def test_rebuild_gives_the_same_counters(load):
+    ReviewCase.objects.filter(province="32").update(state="rejected")
+    before = {t.key: (t.n, round(t.tce, 3)) for t in CaseTally.objects.filter(n__gt=0)}
+    tally.rebuild()
+    after = {t.key: (t.n, round(t.tce, 3)) for t in CaseTally.objects.all()}
+    assert before == after
+
+
+def test_counts_are_scoped_like_the_cases(load, bob):
+    scope = case_scope(bob)
+    truth = dict(
+        ReviewCase.objects.filter(scope).order_by().values_list("state").annotate(n=Count("id"))
+    )
+    assert truth  # bob sees Jiangsu's cases
+    assert tally.counts_by("state", scope) == truth
+    counts = selectors.case_counts(user=bob, today=TODAY)
+    assert {k: v for k, v in counts.by_state.items() if v} == truth
+    overdue = ReviewCase.objects.filter(
+        scope, state__in=list(workflow.RUNNING), deadline__lt=TODAY
+    ).count()
+    assert counts.overdue == overdue
+
+
+def test_queue_counts_read_no_case_rows_for_the_states(load, bob, django_assert_num_queries):
+    case_scope(bob)  # the user's authorities, cached on the user object
+    with django_assert_num_queries(2) as captured:
+        selectors.case_counts(user=bob, today=TODAY)
+    tables = [q["sql"] for q in captured.captured_queries]
+    assert "scale_casetally" in tables[0]
