@@ -554,3 +554,15 @@ class DashboardFilterForm(forms.Form):
             ("none", _("未进入审查")),
             *CaseState.choices,
         ]
+    # 变更 (2023《办法》): an approved project's new submission states which changes apply.
+    change_triggers = forms.MultipleChoiceField(
+        label=_("变更事项（已通过审查的项目申请变更时勾选）"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("site", _("建设地点变更")),
+            ("content", _("建设内容或建设规模变更")),
+            ("efficiency", _("能效水平变更")),
+            ("energy", _("年综合能耗超过审查意见确定水平10%及以上")),
+        ],
+    )

@@ -397,7 +397,13 @@ def _case_services() -> Any:
 
 
 @transaction.atomic
-def project_submit(*, project: Project, by: Any, today: date | None = None) -> Submission:
+def project_submit(
+    *,
+    project: Project,
+    by: Any,
+    today: date | None = None,
+    change_triggers: Sequence[str] = (),
+) -> Submission:
     """Submit the project's current facts for review.
 
     Locks the project, assesses the facts with the policy in force on `today` (default: the
@@ -439,14 +445,18 @@ def project_submit(*, project: Project, by: Any, today: date | None = None) -> S
     full.correction_items = []
     full.draft_assessment = submission.assessment
     full.save(update_fields=["status", "correction_items", "draft_assessment", "updated_at"])
-    if resuming:
-        try:
-            _case_services().case_resubmit(case=case, submission=submission, by=by)
-        except ValidationError as exc:
-            # e.g. a change application that needs no new review: nothing is kept.
-            raise ProjectInvalid(exc.message_dict) from exc
-    elif full.status == ProjectStatus.SUBMITTED:
-        _case_services().case_open(submission=submission, by=by)
+    try:
+        if resuming:
+            # `change_triggers`: what the applicant states a change application is about (变更).
+            _case_services().case_resubmit(
+                case=case, submission=submission, by=by, change_triggers=change_triggers
+            )
+        elif full.status == ProjectStatus.SUBMITTED:
+            _case_services().case_open(submission=submission, by=by)
+    except ValidationError as exc:
+        # e.g. a change that needs no application, a region without a review authority, a
+        # project moved to another province: nothing is kept.
+        raise ProjectInvalid(exc.message_dict) from exc
     return submission
 
 

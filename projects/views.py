@@ -232,6 +232,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
                     "projects/project_form.html",
                     _step_context(request, 1, None, forms, elsewhere),
                     status=400,
+        "is_change": getattr(selectors.latest_case(project), "state", "") == CaseState.APPROVED,
                 )
             messages.success(request, _("草稿已保存。"))
             next_step = 1 if request.POST.get("action") == "save" else 2
@@ -488,8 +489,12 @@ def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SubmitForm(request.POST)
     if form.is_valid():
         try:
-            services.project_submit(project=project, by=request.user)
-        except services.ProjectInvalid:
+            services.project_submit(
+                project=project,
+                by=request.user,
+                change_triggers=form.cleaned_data.get("change_triggers") or [],
+            )
+        except services.ProjectInvalid as exc:
             messages.error(request, _("项目信息不完整或有误，请按下列提示修改后再提交。"))
         except services.ProjectNotEditable as exc:
             messages.error(request, str(exc))
@@ -516,6 +521,11 @@ def project_submitted(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "project": project,
             "submission": submission,
+            # The review authority's refusals (变更 without a trigger, no authority, another
+            # province) name no form step: show them as they are.
+            for field in ("submission", "region", "change_triggers"):
+                for text in exc.messages(_lang()).get(field, []):
+                    messages.error(request, text)
             "assessment": submission.assessment,
             "case": selectors.latest_case(project),
         },

@@ -11,6 +11,7 @@ from projects import permissions, services
 from projects.models import Project, Submission
 from review import services as review_services
 from review.models import CaseEvent, CaseState
+from tests.review_steps import evaluated
 
 from .conftest import MID_FACTORY
 
@@ -19,6 +20,7 @@ def _approve(project: Project, bob) -> None:
     case = project.cases.get()
     case = review_services.case_accept(case=case, by=bob, today=date(2026, 12, 1))
     case = review_services.case_claim(case=case, by=bob, today=date(2026, 12, 1))
+    case = evaluated(case, by=bob, commissioned=date(2026, 12, 1))  # 2023《办法》第十三条
     review_services.case_approve(
         case=case, by=bob, reason="符合节能审查要求", today=date(2026, 12, 2)
     )

@@ -18,6 +18,7 @@ from rest_framework.authtoken.models import Token
 
 from projects import permissions, services
 from projects.models import Project
+from tests.review_steps import provincial_authority
 
 from .conftest import BIG_CEMENT, MID_FACTORY, pdf_upload
 
@@ -67,6 +68,7 @@ def world(personas, make_project, make_submitted) -> World:
             ]
         },
     )
+    provincial_authority("11", "北京市发展和改革委员会", "京发改能审")  # routing needs one
     beijing = make_submitted(alice, {**MID_FACTORY, "name": "北京项目", "region": "110105"})
     carols = make_project(carol, {**MID_FACTORY, "name": "卡罗的项目"})
     for project in (draft, submitted, guidance, beijing):

@@ -26,6 +26,7 @@ from projects.models import (
 from review import services as review_services
 from review.models import CaseState, ReviewCase
 from rules.models import PolicyVersion
+from tests.review_steps import evaluated
 
 from .conftest import BIG_CEMENT, MID_FACTORY, SMALL_WORKSHOP, pdf_bytes, pdf_upload
 
@@ -500,6 +501,7 @@ def test_correction_round_resubmits_to_the_same_case_and_keeps_both_versions(
 def test_deferred_case_takes_new_facts_through_case_resubmit(alice, bob, make_submitted):
     project = make_submitted(alice, MID_FACTORY)
     case = review_services.case_accept(case=project.cases.get(), by=bob, assign_to=bob)
+    case = evaluated(case, by=bob)  # no decision without the evaluation (2023《办法》第十三条)
     review_services.case_defer(
         case=case,
         by=bob,

@@ -11,6 +11,7 @@ from projects import selectors, services
 from projects.models import Attachment, EnergyLine, Project, ProjectStatus, Submission
 from review import services as review_services
 from review.models import CaseState, DocumentKind, Opinion, ReviewCase
+from tests.review_steps import evaluated
 
 from .conftest import BIG_CEMENT, MID_FACTORY, SMALL_WORKSHOP, pdf_upload
 
@@ -423,6 +424,7 @@ def test_a_deferred_project_shows_the_condition_and_can_be_revised(
 ):
     project = make_submitted(alice, MID_FACTORY)
     case = review_services.case_accept(case=project.cases.get(), by=bob, assign_to=bob)
+    case = evaluated(case, by=bob)  # no decision without the evaluation (2023《办法》第十三条)
     review_services.case_defer(
         case=case,
         by=bob,

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import timezone
 
 from accounts import roles
 from accounts.models import Profile
@@ -20,6 +18,7 @@ from authorities.models import Authority
 from projects.models import Project, ProjectStatus, Submission
 from review import services
 from review.models import EvaluationBody, ReviewCase
+from tests.review_steps import evaluated, pdf_upload  # noqa: F401  (shared with other packages)
 
 _serial = itertools.count(1)
 
@@ -249,43 +248,6 @@ def evaluation_body(db: None) -> EvaluationBody:
     return EvaluationBody.objects.get_or_create(
         name="江苏省节能技术评审中心", defaults={"contact": "张工 025-83300000"}
     )[0]
-
-
-def pdf_upload(name: str = "report.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4 evaluation report", "application/pdf")
-
-
-def evaluated(
-    case: ReviewCase,
-    *,
-    by: User,
-    commissioned: date | None = None,
-    received: date | None = None,
-    due: date | None = None,
-) -> ReviewCase:
-    """Commission the evaluation of an under-review case and record its report (the mandatory
-    step before a decision, 2023《办法》第十三条)."""
-    body = EvaluationBody.objects.get_or_create(name="江苏省节能技术评审中心")[0]
-    today = timezone.localdate()
-    commissioned = commissioned or received or today
-    services.case_commission_evaluation(
-        case=case,
-        by=by,
-        body=body,
-        due_on=due or commissioned + timedelta(days=30),
-        today=commissioned,
-    )
-    services.case_record_evaluation(
-        case=case,
-        by=by,
-        received_on=received or commissioned,
-        conclusion="节能报告基本符合要求",
-        expert_opinions="专家组同意通过评审",
-        report=pdf_upload(),
-        today=max(received or commissioned, commissioned),
-    )
-    case.refresh_from_db()
-    return case
 
 
 @pytest.fixture
