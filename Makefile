@@ -26,6 +26,10 @@ system-deps:
 
 test-system-deps:
 	@bash scripts/install_system_deps.sh --test
+	@# axe-core for the accessibility checks of the browser tests (package.json, pinned).
+	@if command -v npm >/dev/null 2>&1; then \
+	  [ -f node_modules/axe-core/axe.min.js ] || npm install --no-audit --no-fund --silent; \
+	else echo "warning: npm not found; browser tests skip their axe-core checks" >&2; fi
 
 messages: $(STAMP)
 	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \

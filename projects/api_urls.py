@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import api
+from . import api, api_compare
 
 urlpatterns = [
     path("projects/", api.ProjectListCreateApi.as_view(), name="api-project-list"),
@@ -15,6 +15,11 @@ urlpatterns = [
         "projects/<int:pk>/assessment/",
         api.ProjectAssessmentApi.as_view(),
         name="api-project-assessment",
+    ),
+    path(
+        "projects/<int:pk>/submissions/compare/",
+        api_compare.SubmissionCompareApi.as_view(),
+        name="api-project-submissions-compare",
     ),
     path(
         "projects/<int:pk>/submissions/<int:number>/",

@@ -14,8 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
+from common.numbers import normalize_number
 from review.models import CaseState
 from rules import engine
 
@@ -130,6 +136,22 @@ def _product_attrs() -> dict[str, dict[str, str]]:
     }
 
 
+# Dates travel as ISO in <input type=date>; typed text may use slashes or dots too.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
+
+
+def date_input() -> forms.DateInput:
+    """A date picker that shows the stored date back (ISO, whatever the active locale)."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class TypedDecimalField(forms.DecimalField):
+    """A decimal typed as people print it: 「380,000」, full-width digits (common.numbers)."""
+
+    def to_python(self, value: Any) -> Any:
+        return super().to_python(normalize_number(value))
+
+
 def number_input(placeholder: str = "") -> forms.TextInput:
     """Numbers are typed as text and judged by the engine (its messages, its rules)."""
     return forms.TextInput(
@@ -175,12 +197,12 @@ class BasicsForm(forms.Form):
         label=_("党中央、国务院批准建设的国家重大项目（方案（六））"), required=False
     )
     planned_start = forms.DateField(
-        label=_("计划开工"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("计划开工"), required=False, widget=date_input(), input_formats=DATE_INPUT_FORMATS
     )
     planned_completion = forms.DateField(
-        label=_("计划建成"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("计划建成"), required=False, widget=date_input(), input_formats=DATE_INPUT_FORMATS
     )
-    total_investment_wan = forms.DecimalField(
+    total_investment_wan = TypedDecimalField(
         label=_("总投资（万元）"),
         required=False,
         max_digits=14,
@@ -193,6 +215,13 @@ class BasicsForm(forms.Form):
         max_length=limits.DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("planned_start"), data.get("planned_completion")
+        if start and end and end < start:
+            self.add_error("planned_completion", _("计划建成日期不能早于计划开工日期。"))
+        return data
 
     @staticmethod
     def initial_for(project: Project | None) -> dict[str, Any]:
@@ -215,7 +244,20 @@ class BasicsForm(forms.Form):
         }
 
 
-class EnergyLineForm(forms.Form):
+class RowLabelsMixin:
+    """Inputs in a table row have no <label> of their own: name them (and the row) for screen
+    readers, e.g. 「年消费量（第2行）」."""
+
+    def label_row_inputs(self) -> None:
+        prefix = getattr(self, "prefix", "") or ""
+        index = prefix.rsplit("-", 1)[-1]
+        row = f"（第{int(index) + 1}行）" if index.isdigit() else ""
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if field.label and not isinstance(field.widget, forms.HiddenInput):
+                field.widget.attrs["aria-label"] = f"{field.label}{row}"
+
+
+class EnergyLineForm(RowLabelsMixin, forms.Form):
     """One row of 能源消费 (or 改建前用能)."""
 
     type = forms.ChoiceField(label=_("能源品种"), choices=energy_type_choices)
@@ -235,6 +277,7 @@ class EnergyLineForm(forms.Form):
         self.fields["unit"].widget = OptionAttrsSelect(
             _unit_attrs(), choices=self.fields["unit"].choices
         )
+        self.label_row_inputs()
 
 
 class EnergyTotalsForm(forms.Form):
@@ -254,7 +297,7 @@ class EnergyTotalsForm(forms.Form):
     )
 
 
-class ProductLineForm(forms.Form):
+class ProductLineForm(RowLabelsMixin, forms.Form):
     """One row of 主要产品, compared with the 1609号 benchmark and baseline."""
 
     product = forms.ChoiceField(label=_("产品"), choices=product_choices)
@@ -266,9 +309,10 @@ class ProductLineForm(forms.Form):
         self.fields["product"].widget = OptionAttrsSelect(
             _product_attrs(), choices=self.fields["product"].choices
         )
+        self.label_row_inputs()
 
 
-class SubstitutionSourceForm(forms.Form):
+class SubstitutionSourceForm(RowLabelsMixin, forms.Form):
     """One row of 能耗替代来源 (方案（十二）): a verified saving elsewhere and its evidence."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -279,6 +323,55 @@ class SubstitutionSourceForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
+    # A file chosen before a validation error, kept on the server until the row is saved.
+    evidence_pending = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label_row_inputs()
+
+    @property
+    def pending_name(self) -> str:
+        """The original name of the file kept from the last attempt, if any."""
+        kept = pending_upload_read(self["evidence_pending"].value())
+        return kept[1] if kept else ""
+
+
+PENDING_SALT = "projects.evidence.pending"
+PENDING_DIR = "pending"
+
+
+def pending_upload_keep(upload: Any) -> str:
+    """Store an upload the page could not save yet; return a signed token naming it."""
+    name = default_storage.save(
+        f"{PENDING_DIR}/{get_random_string(24)}.pdf", ContentFile(upload.read())
+    )
+    upload.seek(0)
+    original = str(getattr(upload, "name", "") or "evidence.pdf")[-200:]
+    return signing.dumps({"n": name, "o": original}, salt=PENDING_SALT)
+
+
+def pending_upload_read(token: Any) -> tuple[str, str] | None:
+    """(storage name, original name) of a kept upload, or None for no or a forged token."""
+    if not token or not isinstance(token, str):
+        return None
+    try:
+        data = signing.loads(token, salt=PENDING_SALT, max_age=2 * 24 * 3600)
+    except signing.BadSignature:
+        return None
+    name = str(data.get("n", ""))
+    if not name.startswith(f"{PENDING_DIR}/") or not default_storage.exists(name):
+        return None
+    return name, str(data.get("o", ""))
+
+
+def pending_upload_open(token: Any) -> SimpleUploadedFile | None:
+    kept = pending_upload_read(token)
+    if kept is None:
+        return None
+    with default_storage.open(kept[0], "rb") as handle:
+        content = handle.read()
+    return SimpleUploadedFile(kept[1] or "evidence.pdf", content, "application/pdf")
 
 
 def _formset(form: type[forms.Form], limit: int) -> type[forms.BaseFormSet]:
@@ -308,6 +401,20 @@ LISTS: dict[str, tuple[str, type[forms.BaseFormSet], tuple[str, ...]]] = {
     "substitution_sources": ("sources", SourceFormSet, ("description", "saved_tce")),
 }
 STEP_LISTS = {2: ("energy", "baseline_energy"), 3: ("products",), 4: ("substitution_sources",)}
+
+
+# The typed number inputs of the rows and totals (read with common.numbers).
+NUMBER_FIELDS = frozenset(
+    {
+        "quantity",
+        "low_heat_value_kj",
+        "annual_output",
+        "unit_energy",
+        "saved_tce",
+        "renewable_electricity_kwh",
+        "feedstock_tce",
+    }
+)
 
 
 def _fmt(value: float | None) -> str:
@@ -358,6 +465,10 @@ class StepForms:
     ) -> None:
         self.step = step
         self.project = project
+        if data is not None and hasattr(data, "copy"):
+            # Mutable: a file chosen before a validation error is kept by a token (keep_uploads).
+            data = data.copy()
+        self.data = data
         self.basics: BasicsForm | None = None
         self.totals: EnergyTotalsForm | None = None
         self.formsets: dict[str, forms.BaseFormSet] = {}
@@ -410,12 +521,16 @@ class StepForms:
             for name in fields:
                 value = form[name].value()
                 row[name] = value.strip() if isinstance(value, str) else value
+                if name in NUMBER_FIELDS:
+                    row[name] = normalize_number(row[name])
                 if row[name] == "" and name in ("low_heat_value_kj", "annual_output"):
                     row[name] = None
             if key == "substitution_sources":
                 row["id"] = form["id"].value() or None
                 if not raw:
-                    row["evidence"] = form.cleaned_data.get("evidence") or None
+                    row["evidence"] = form.cleaned_data.get("evidence") or pending_upload_open(
+                        form.cleaned_data.get("evidence_pending")
+                    )
             rows.append(row)
             indexes.append(index)
         self._row_forms[key] = indexes
@@ -439,10 +554,33 @@ class StepForms:
         if self.totals is not None:
             for name in self.totals.fields:
                 value = self.totals[name].value()
-                out[name] = value.strip() if isinstance(value, str) else value
+                out[name] = normalize_number(value.strip() if isinstance(value, str) else value)
         for key in self.formsets:
             out[key] = self._rows(key, raw)
         return out
+
+    # -- uploads -----------------------------------------------------------------------------
+    def keep_uploads(self) -> None:
+        """Keep the files chosen on a page that failed validation: the browser forgets them,
+        so the page carries a token instead and the next save uses the kept file."""
+        formset = self.formsets.get("substitution_sources")
+        if formset is None or self.data is None or not formset.is_bound:
+            return
+        for form in formset.forms:
+            upload = form.files.get(form.add_prefix("evidence")) if form.files else None
+            if upload is None:
+                continue
+            self.data[form.add_prefix("evidence_pending")] = pending_upload_keep(upload)
+
+    def discard_kept_uploads(self) -> None:
+        """Delete the kept files once the rows they belong to are saved."""
+        if self.data is None:
+            return
+        for key, token in self.data.items():
+            if key.endswith("-evidence_pending"):
+                kept = pending_upload_read(token)
+                if kept is not None:
+                    default_storage.delete(kept[0])
 
     # -- errors ----------------------------------------------------------------------------
     def _locate(self, path: str) -> tuple[forms.Form | None, str | None]:

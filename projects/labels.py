@@ -25,10 +25,11 @@ EFFICIENCY_LABELS: dict[str, Any] = {
     "below_baseline": _("低于基准水平"),
 }
 EFFICIENCY_BADGES = {"benchmark": "green", "baseline": "yellow", "below_baseline": "red"}
+# Every role reads the same words for a finding's weight (review/_findings.html too).
 SEVERITY_LABELS: dict[str, Any] = {
     "info": _("提示"),
-    "warning": _("注意"),
-    "blocking": _("须处理"),
+    "warning": _("需注意"),
+    "blocking": _("阻断性问题"),
 }
 SECTOR_LABELS: dict[str, Any] = {
     "coal_power": _("煤电"),

@@ -128,12 +128,21 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": project.draft_assessment,
             "can_edit": permissions.can_edit_project(request.user, project),
             "correction_items": _correction_items(project, case),
+            "correction_note": _correction_note(case),
             "energy": selectors.energy_lines_of(project, "energy"),
             "baseline": selectors.energy_lines_of(project, "baseline"),
             "today": timezone.localdate(),
             "active_states": selectors.active_case_states(),
         },
     )
+
+
+def _correction_note(case: Any) -> str:
+    """What the reviewer wrote to the applicant when returning the case for correction."""
+    if case is None or case.state != CaseState.RETURNED:
+        return ""
+    event = case.events.filter(action="return_for_correction").order_by("-at", "-id").first()
+    return event.reason if event is not None else ""
 
 
 def _correction_items(project: Project, case: Any) -> list[str]:
@@ -149,11 +158,13 @@ def _correction_items(project: Project, case: Any) -> list[str]:
     return items or list(project.correction_items or [])
 
 
-@applicant_required
+@login_required
 @require_GET
 def submission_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    """One frozen submission: the facts and the assessment exactly as handed in."""
-    project = selectors.project_get_for_member(pk=pk, user=request.user)
+    """One frozen submission: the facts and the assessment exactly as handed in, with what
+    changed since the one before. The applicant's members and the reviewers who may read the
+    project (a correction round is compared on it); anyone else 404."""
+    project = selectors.project_get_for_user(pk=pk, user=request.user)
     submission = get_object_or_404(
         project.submissions.select_related("submitted_by").prefetch_related("attachments"),
         number=number,
@@ -166,6 +177,7 @@ def submission_detail(request: HttpRequest, pk: int, number: int) -> HttpRespons
             "submission": submission,
             "facts": submission.facts,
             "assessment": submission.assessment,
+            "case": selectors.latest_case(project),
         },
     )
 
@@ -180,6 +192,8 @@ def _step_context(
     forms: StepForms,
     elsewhere: dict[str, list[str]] | None = None,
 ) -> dict[str, Any]:
+    if forms.data is not None:
+        forms.keep_uploads()  # the browser drops chosen files when the page comes back
     context: dict[str, Any] = {
         "project": project,
         "step": STEP_BY_NUMBER[step],
@@ -195,6 +209,7 @@ def _step_context(
     if project is not None:
         context["case"] = selectors.latest_case(project)
         context["correction_items"] = _correction_items(project, context["case"])
+        context["correction_note"] = _correction_note(context["case"])
         context["evidence_ids"] = {s.pk for s in project.substitution_sources.all() if s.evidence}
     if step == LAST_STEP and project is not None:
         context.update(_submit_context(project))
@@ -207,10 +222,17 @@ def _submit_context(project: Project, submit_form: SubmitForm | None = None) -> 
     return {
         "max_size": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
         "attachments": list(project.attachments.all()),
+        # Files handed in with a submission are part of the record: no 删除 for them.
+        "submitted_attachment_ids": set(
+            Attachment.submissions.through.objects.filter(attachment__project=project).values_list(
+                "attachment_id", flat=True
+            )
+        ),
         "attachment_form": AttachmentForm(),
         "submit_form": submit_form or SubmitForm(),
         "blocking": _error_items(check.messages(_lang())) if check else [],
     }
+        "is_change": getattr(selectors.latest_case(project), "state", "") == CaseState.APPROVED,
 
 
 @applicant_required
@@ -232,7 +254,6 @@ def project_create(request: HttpRequest) -> HttpResponse:
                     "projects/project_form.html",
                     _step_context(request, 1, None, forms, elsewhere),
                     status=400,
-        "is_change": getattr(selectors.latest_case(project), "state", "") == CaseState.APPROVED,
                 )
             messages.success(request, _("草稿已保存。"))
             next_step = 1 if request.POST.get("action") == "save" else 2
@@ -269,9 +290,12 @@ def project_edit(request: HttpRequest, pk: int, step: int) -> HttpResponse:
             except services.ProjectNotEditable as exc:
                 messages.error(request, str(exc))
                 return redirect("projects:detail", pk=project.pk)
+            forms.discard_kept_uploads()
             messages.success(request, _("草稿已保存。"))
             action = request.POST.get("action", "next")
             target = {"next": step + 1, "prev": step - 1}.get(action, step)
+            if action.startswith("step-") and action[5:].isdigit():
+                target = int(action[5:])  # a step of the step bar: saved, then shown
             return redirect("projects:edit", pk=project.pk, step=max(1, min(LAST_STEP, target)))
         context = _step_context(request, step, project, forms)
         return render(request, "projects/project_form.html", context, status=400)
@@ -497,6 +521,11 @@ def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ProjectInvalid as exc:
             messages.error(request, _("项目信息不完整或有误，请按下列提示修改后再提交。"))
         except services.ProjectNotEditable as exc:
+            # The review authority's refusals (变更 without a trigger, no authority, another
+            # province) name no form step: show them as they are.
+            for field in ("submission", "region", "change_triggers"):
+                for text in exc.messages(_lang()).get(field, []):
+                    messages.error(request, text)
             messages.error(request, str(exc))
             return redirect("projects:detail", pk=project.pk)
         else:
@@ -521,11 +550,6 @@ def project_submitted(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "project": project,
             "submission": submission,
-            # The review authority's refusals (变更 without a trigger, no authority, another
-            # province) name no form step: show them as they are.
-            for field in ("submission", "region", "change_triggers"):
-                for text in exc.messages(_lang()).get(field, []):
-                    messages.error(request, text)
             "assessment": submission.assessment,
             "case": selectors.latest_case(project),
         },

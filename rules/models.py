@@ -105,6 +105,13 @@ class WarningLevel(models.TextChoices):
     RED = "red", _("红色")
 
 
+def province_name(code: str) -> str:
+    """「江苏省」 for 「32」 (GB/T 2260), for titles people read; the code when unknown."""
+    from rules import engine
+
+    return engine.load_reference().regions.get(f"{code}0000", code)
+
+
 class RegionStatus(models.Model):
     """A province's energy dual-control progress for a year (晴雨表, 方案（十五）)."""
 
@@ -136,7 +143,7 @@ class RegionStatus(models.Model):
         verbose_name_plural = "地区能耗双控进展"
 
     def __str__(self) -> str:
-        return f"{self.province} {self.year}"
+        return f"{province_name(self.province)} {self.year}年能耗双控进展"
 
 
 class EnergyBudget(models.Model):
@@ -158,7 +165,8 @@ class EnergyBudget(models.Model):
         verbose_name_plural = "用能预算"
 
     def __str__(self) -> str:
-        return f"{self.province} {self.year}: {self.budget_tce}"
+        name = province_name(self.province)
+        return f"{name} {self.year}年用能预算 {self.budget_tce:,.0f} 吨标准煤"
 
 
 class Reassessment(models.Model):

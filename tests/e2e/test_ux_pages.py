@@ -1,0 +1,145 @@
+"""Every role's primary pages in a real browser at 1440 px and at 390 px (a phone): no horizontal
+scrolling, and no serious or critical accessibility violation found by axe-core.
+
+One test per role, each visiting its pages at both widths in one browser context (the session
+shares one Playwright browser, tests/conftest.py). axe-core comes from node_modules (package.json,
+installed by `make test-system-deps`). Screenshots land in var/screenshots/ux-*.png.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from accounts.services import DEMO_PASSWORD, personas_ensure
+from projects import demo as project_demo
+from projects.models import Project
+from review import demo as review_demo
+from review.models import CaseState, ReviewCase
+from rules import demo as rules_demo
+
+from .conftest import login, screenshot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = (1440, 390)
+SERIOUS = ("serious", "critical")
+
+
+@pytest.fixture
+def page(browser, live_server, policy_versions_loaded) -> Iterator[Any]:
+    """The shared browser, in a context that lets axe-core's script in past the page's
+    Content-Security-Policy (the pages themselves still run under it)."""
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": WIDTHS[0], "height": 900}, bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo(personas: dict[str, Any]) -> dict[str, Any]:
+    """The demo data every role works with (what `manage.py seed_demo` loads)."""
+    personas = personas_ensure(password=DEMO_PASSWORD)
+    rules_demo.seed()
+    project_demo.seed(personas)
+    review_demo.seed(personas)
+    return personas
+
+
+def _axe_source() -> str | None:
+    if AXE.exists():
+        return AXE.read_text(encoding="utf-8")
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"axe-core missing at {AXE}: run `make test-system-deps`", pytrace=False)
+    return None
+
+
+def _serious_violations(page: Any, axe: str) -> list[dict[str, Any]]:
+    page.add_script_tag(content=axe)
+    violations = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ["violations"]});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 4).map(n => n.target.join(" ")),
+            }));
+        }"""
+    )
+    return [v for v in violations if v["impact"] in SERIOUS]
+
+
+def _check_pages(page: Any, who: str, paths: list[str]) -> None:
+    """Visit `paths` at each width; collect every overflow and axe problem, then assert once."""
+    axe = _axe_source()
+    problems: list[str] = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in paths:
+            response = page.goto(f"{page.base_url}{path}")
+            page.wait_for_load_state("networkidle")
+            assert response is not None and response.status == 200, (path, response)
+            name = f"ux-{who}-{path.strip('/').replace('/', '-') or 'home'}-{width}"
+            screenshot(page, name)
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            inner = page.evaluate("window.innerWidth")
+            if scroll > inner:
+                problems.append(f"{path} @{width}px scrolls sideways: {scroll} > {inner}")
+            if axe is not None:
+                for v in _serious_violations(page, axe):
+                    problems.append(f"{path} @{width}px axe {v['impact']} {v['id']}: {v['nodes']}")
+    assert not problems, "\n".join(problems)
+
+
+def test_alice_dashboard_form_and_project_fit_a_phone_and_pass_axe(page, demo):
+    draft = Project.objects.filter(
+        organization=demo["alice"].profile.organization, status="draft"
+    ).first()
+    decided = ReviewCase.objects.filter(
+        project__organization=demo["alice"].profile.organization, state=CaseState.APPROVED
+    ).first()
+    login(page, "alice")
+    paths = ["/projects/", "/projects/new/", f"/projects/{draft.pk}/edit/2/"]
+    if decided is not None:
+        paths.append(f"/projects/{decided.project_id}/")
+    paths.append("/review/notices/")
+    _check_pages(page, "alice", paths)
+
+    # On a phone the menu collapses behind a button and the live panel is a summary bar.
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{page.base_url}/projects/{draft.pk}/edit/2/")
+    assert not page.locator("#mainnav").is_visible()
+    page.click(".navtoggle")
+    assert page.locator("#mainnav").is_visible()
+    summary = page.locator("#assessment-panel [data-panel-toggle]")
+    summary.wait_for()
+    assert summary.is_visible()
+    assert not page.locator("#assessment-panel [data-testid=findings]").is_visible()
+    summary.click()
+    assert page.locator("#assessment-panel [data-testid=findings]").is_visible()
+
+
+def test_bob_queue_and_case_fit_a_phone_and_pass_axe(page, demo):
+    case = ReviewCase.objects.filter(state=CaseState.RETURNED).first() or ReviewCase.objects.first()
+    login(page, "bob")
+    _check_pages(page, "bob", ["/review/", f"/review/cases/{case.pk}/"])
+
+
+def test_erin_queue_fits_a_phone_and_passes_axe(page, demo):
+    login(page, "erin")
+    case = ReviewCase.objects.filter(state=CaseState.AWAITING_GUIDANCE).first()
+    paths = ["/review/"] + ([f"/review/cases/{case.pk}/"] if case else [])
+    _check_pages(page, "erin", paths)
+
+
+def test_dana_overview_and_admin_fit_a_phone_and_pass_axe(page, demo):
+    login(page, "dana")
+    _check_pages(page, "dana", ["/policy/overview/", "/policy/barometer/", "/admin/"])
