@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rules.models import PolicyVersion
+from rules.models import IncrementBasis, PolicyVersion
 
 MEASURES_CHOICES = (
     ("2023", _("《办法》2023年版（国家发展改革委令2023年第2号）")),
@@ -31,7 +31,10 @@ class PolicyVersionForm(forms.Form):
     provincial_threshold_tce = forms.FloatField(
         label=_("省级审查门槛（吨标准煤/年）"),
         min_value=0,
-        help_text=_("《办法》：省级节能审查的年综合能耗门槛。"),
+        help_text=_(
+            "《固定资产投资项目节能审查办法》（国家发展改革委令2023年第2号）第九条："
+            "省级节能审查的年综合能源消费量门槛。"
+        ),
     )
     exempt_below_tce = forms.FloatField(
         label=_("免于单独审查：年综合能耗低于（吨标准煤）"), min_value=0
@@ -43,8 +46,32 @@ class PolicyVersionForm(forms.Form):
         label=_("适用《完善能源消费强度和总量双控制度方案》规则（两高分类、等量减量替代）"),
         required=False,
     )
+    increment_basis = forms.ChoiceField(
+        label=_("按增量计算年综合能源消费量的项目"),
+        choices=IncrementBasis.choices,
+        initial=IncrementBasis.UNCHANGED_RENOVATION,
+    )
+    regional_deducts_renewable = forms.BooleanField(
+        label=_(
+            "地区能耗双控不计入新增可再生能源消费"
+            "（《关于进一步做好新增可再生能源消费不纳入能源消费总量控制有关工作的通知》"
+            "（发改运行〔2022〕1258号））"
+        ),
+        required=False,
+    )
+    regional_deducts_feedstock = forms.BooleanField(
+        label=_(
+            "地区能耗双控不计入原料用能"
+            "（《关于进一步做好原料用能不纳入能源消费总量控制有关工作的通知》"
+            "（发改环资〔2022〕803号））"
+        ),
+        required=False,
+    )
     two_high_window_guidance_tce = forms.FloatField(
-        label=_("两高项目国家窗口指导门槛（吨标准煤/年，方案（七））"),
+        label=_(
+            "两高项目国家窗口指导门槛（吨标准煤/年，"
+            "《完善能源消费强度和总量双控制度方案》（发改环资〔2021〕1310号）（七））"
+        ),
         min_value=0,
         required=False,
     )
@@ -64,13 +91,22 @@ class PolicyVersionForm(forms.Form):
     def initial_from(cls, row: PolicyVersion | None) -> dict[str, Any]:
         """Start from the latest published version's parameters (only the changes are typed)."""
         if row is None:
-            return {"measures_edition": "2023", "substitution_rules": True}
+            return {
+                "measures_edition": "2023",
+                "substitution_rules": True,
+                "increment_basis": IncrementBasis.UNCHANGED_RENOVATION,
+                "regional_deducts_renewable": True,
+                "regional_deducts_feedstock": True,
+            }
         return {
             "provincial_threshold_tce": _plain(row.provincial_threshold_tce),
             "exempt_below_tce": _plain(row.exempt_below_tce),
             "exempt_below_kwh": _plain(row.exempt_below_kwh),
             "two_high_window_guidance_tce": _plain(row.two_high_window_guidance_tce),
             "substitution_rules": row.substitution_rules,
+            "increment_basis": row.increment_basis,
+            "regional_deducts_renewable": row.regional_deducts_renewable,
+            "regional_deducts_feedstock": row.regional_deducts_feedstock,
             "equal_value_kgce_per_kwh": row.equal_value_kgce_per_kwh,
             "measures_edition": row.measures_edition,
         }

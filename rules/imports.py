@@ -837,7 +837,9 @@ def table_upsert(
     For the two-high inventory, a changed disposal flags the project's open review cases.
     Runs in one transaction; the caller has validated the rows.
     """
-    rows = list(rows)
+    # Optional columns a caller leaves out take their defaults (e.g. two_high_suspended).
+    optional = {c.name: c.default for c in spec.columns if not c.required}
+    rows = [{**optional, **r} for r in rows]
     fields = spec.fields
     now = timezone.now()
     with transaction.atomic():

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from review.models import ReviewCase
 from rules import engine
-from rules.models import PolicyVersion
+from rules.models import IncrementBasis, PolicyVersion
 from rules.selectors import OPEN_STATES
 from rules.services import assessment_run, policy_version_to_engine, policy_versions_published
 
@@ -38,6 +38,9 @@ VERSION_FIELDS = (
     "exempt_below_kwh",
     "two_high_window_guidance_tce",
     "substitution_rules",
+    "increment_basis",
+    "regional_deducts_renewable",
+    "regional_deducts_feedstock",
     "equal_value_kgce_per_kwh",
     "measures_edition",
     "basis",
@@ -85,14 +88,23 @@ def _validate(data: Mapping[str, Any]) -> dict[str, list[str]]:
             add(field, _("须为大于0的数。"))
     exempt, provincial = data.get("exempt_below_tce"), data.get("provincial_threshold_tce")
     if exempt and provincial and exempt > provincial:
-        add("exempt_below_tce", _("免于单独审查的能耗门槛不能高于省级审查门槛（《办法》）。"))
+        add(
+            "exempt_below_tce",
+            _(
+                "免于单独审查的能耗门槛不能高于省级审查门槛（《固定资产投资项目节能审查办法》"
+                "（国家发展改革委令2023年第2号）第九条）。"
+            ),
+        )
 
     window = data.get("two_high_window_guidance_tce")
     if data.get("substitution_rules"):
         if window is None or window <= 0:
             add(
                 "two_high_window_guidance_tce",
-                _("适用双控方案规则时须填写两高项目窗口指导门槛（方案（七））。"),
+                _(
+                    "适用双控方案规则时须填写两高项目窗口指导门槛（《完善能源消费强度和总量"
+                    "双控制度方案》（发改环资〔2021〕1310号）（七））。"
+                ),
             )
     elif window is not None:
         add("two_high_window_guidance_tce", _("不适用双控方案规则时不设窗口指导门槛。"))
@@ -107,7 +119,33 @@ def _validate(data: Mapping[str, Any]) -> dict[str, list[str]]:
         )
     if data.get("measures_edition") not in MEASURES_EDITIONS:
         add("measures_edition", _("《办法》版本须为2016或2023。"))
+    basis = data.get("increment_basis")
+    if basis is not None and basis not in IncrementBasis.values:
+        add("increment_basis", _("请选择按增量计算的项目范围。"))
     return errors
+
+
+V2_FIELDS = ("increment_basis", "regional_deducts_renewable", "regional_deducts_feedstock")
+
+
+def _v2_defaults(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Contract-v2 parameters a caller left out: those of the latest published version (a new
+    version changes what it names), else those of its 《办法》 edition."""
+    latest = PolicyVersion.objects.filter(published=True).order_by("-effective_from").first()
+    if latest is not None:
+        inherited = {name: getattr(latest, name) for name in V2_FIELDS}
+    else:
+        new_rules = data.get("measures_edition") == "2023"
+        inherited = {
+            "increment_basis": IncrementBasis.UNCHANGED_RENOVATION
+            if new_rules
+            else IncrementBasis.EXPANSION_AND_RENOVATION,
+            "regional_deducts_renewable": new_rules,
+            "regional_deducts_feedstock": new_rules,
+        }
+    return {
+        name: data[name] if data.get(name) is not None else inherited[name] for name in V2_FIELDS
+    }
 
 
 @transaction.atomic
@@ -123,6 +161,7 @@ def policy_version_create(*, data: Mapping[str, Any], by: Any) -> PolicyVersion:
     errors = _validate(data)
     if errors:
         raise ValidationError(errors)
+    v2 = _v2_defaults(data)
     row = PolicyVersion(
         version=str(data["version"]).strip(),
         effective_from=data["effective_from"],
@@ -131,6 +170,9 @@ def policy_version_create(*, data: Mapping[str, Any], by: Any) -> PolicyVersion:
         exempt_below_kwh=data["exempt_below_kwh"],
         two_high_window_guidance_tce=data.get("two_high_window_guidance_tce"),
         substitution_rules=bool(data.get("substitution_rules")),
+        increment_basis=v2["increment_basis"],
+        regional_deducts_renewable=bool(v2["regional_deducts_renewable"]),
+        regional_deducts_feedstock=bool(v2["regional_deducts_feedstock"]),
         equal_value_kgce_per_kwh=data["equal_value_kgce_per_kwh"],
         measures_edition=data["measures_edition"],
         basis=str(data.get("basis") or "").strip(),

@@ -7,6 +7,7 @@ applicant form report the same errors with the same field paths.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -62,19 +63,50 @@ class AssessmentInputSerializer(serializers.Serializer):
     construction_type = serializers.ChoiceField(
         choices=ConstructionType.choices, help_text="new 新建 / expansion 扩建 / renovation 改建"
     )
+    project_type = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text='"" 或 exempt_project_types.csv 的 type（不单独进行节能审查的项目类型）',
+    )
+    unchanged_site_process_equipment = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="改建项目建设地点、主要生产工艺和设备是否均未改变（2023《办法》按增量计算的条件）",
+    )
     national_major_project = serializers.BooleanField(required=False, default=False)
+    national_major_document = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="国家重大项目报国务院备案的文件文号；national_major_project 为 true 时必填",
+    )
+    national_major_relief_share = serializers.FloatField(
+        required=False,
+        default=0,
+        help_text="国家重大项目在地区能耗双控考核中减免的比例，0 < s ≤ 1（国家重大项目时必填）",
+    )
     submitted_on = serializers.DateField(
         required=False, help_text="送审日期，决定适用的政策版本；缺省为今天"
     )
     energy = EnergyLineInputSerializer(many=True)
+    exported_energy = EnergyLineInputSerializer(
+        many=True,
+        required=False,
+        help_text="外供能源（外供电力、热力、煤气等），从综合能源消费量中扣除（GB/T 2589-2020）",
+    )
     baseline_energy = EnergyLineInputSerializer(
-        many=True, required=False, help_text="改建项目改建前的用能（计增量）"
+        many=True, required=False, help_text="扩建、改建项目原有用能（计算新增能耗）"
     )
     renewable_electricity_kwh = serializers.FloatField(
-        required=False, default=0, help_text="可再生能源电力，不计入能源消费总量（方案（八））"
+        required=False,
+        default=0,
+        help_text="新增可再生能源电力，自政策版本2022起不计入地区能耗双控（发改运行〔2022〕1258号）",
     )
     feedstock_tce = serializers.FloatField(
-        required=False, default=0, help_text="原料用能，不计入能源消费总量"
+        required=False,
+        default=0,
+        help_text="原料用能，自政策版本2022起不计入地区能耗双控（发改环资〔2022〕803号）",
     )
     products = ProductLineInputSerializer(many=True, required=False)
     substitution_sources = SubstitutionSourceInputSerializer(many=True, required=False)
@@ -86,10 +118,20 @@ class AssessmentInputSerializer(serializers.Serializer):
 
 
 class EnergyAccountSerializer(serializers.Serializer):
-    equivalent_tce = serializers.FloatField(help_text="当量值（吨标准煤）")
+    equivalent_tce = serializers.FloatField(help_text="当量值，扣除外供能源（吨标准煤）")
     equal_value_tce = serializers.FloatField(help_text="等价值（吨标准煤）")
-    counted_tce = serializers.FloatField(help_text="计入审查的能源消费量（吨标准煤）")
-    electricity_kwh = serializers.FloatField(help_text="电力消费量（千瓦时）")
+    baseline_tce = serializers.FloatField(help_text="原有用能，当量值（吨标准煤；新建为0）")
+    review_tce = serializers.FloatField(
+        help_text="年综合能源消费量：审查层级和免审判断所用（吨标准煤）"
+    )
+    new_tce = serializers.FloatField(help_text="新增能耗：两高项目窗口指导所用（吨标准煤）")
+    counted_tce = serializers.FloatField(
+        help_text="计入能耗双控：能耗替代和用能预算所用（吨标准煤）"
+    )
+    renewable_tce = serializers.FloatField(help_text="新增可再生能源电力折标（吨标准煤）")
+    feedstock_tce = serializers.FloatField(help_text="原料用能（吨标准煤）")
+    electricity_kwh = serializers.FloatField(help_text="电力消费量：免审判断所用（千瓦时）")
+    on_increment = serializers.BooleanField(help_text="年综合能源消费量是否按增量计算")
 
 
 class InventorySerializer(serializers.Serializer):
@@ -108,9 +150,11 @@ class TwoHighSerializer(serializers.Serializer):
 class EfficiencySerializer(serializers.Serializer):
     product = serializers.CharField()
     unit_energy = serializers.FloatField()
-    level = enum(["benchmark", "baseline", "below_baseline"])
-    benchmark = serializers.FloatField()
-    baseline = serializers.FloatField()
+    level = enum(["benchmark", "baseline", "below_baseline", "no_benchmark"])
+    benchmark = serializers.FloatField(allow_null=True)
+    baseline = serializers.FloatField(allow_null=True)
+    edition = serializers.CharField(allow_null=True, help_text="适用的能效水平版本")
+    mandatory = serializers.BooleanField(help_text="申报日标杆水平是否为强制要求")
 
 
 class SubstitutionSerializer(serializers.Serializer):
@@ -125,10 +169,11 @@ class FindingSerializer(serializers.Serializer):
     code = serializers.CharField()
     severity = enum(["info", "warning", "blocking"])
     message = serializers.CharField(help_text="中文；Accept-Language: en 时为英文")
-    basis = serializers.CharField(help_text="依据条款")
+    basis = serializers.CharField(help_text="依据：文件全称、文号和条款")
 
 
 class AssessmentSerializer(serializers.Serializer):
+    contract_version = serializers.IntegerField(help_text="评估契约版本（2）")
     policy_version = serializers.CharField()
     energy = EnergyAccountSerializer()
     review_required = serializers.BooleanField()
@@ -156,70 +201,29 @@ class ErrorsSerializer(serializers.Serializer):
 # The request example is the engine's copy of the contract input, kept in one place.
 EXAMPLE_INPUT: dict[str, Any] = CONTRACT_EXAMPLE_INPUT
 
-EXAMPLE_OUTPUT: dict[str, Any] = {
-    "policy_version": "2023",
-    "energy": {
-        "equivalent_tce": 120277.66,
-        "equal_value_tce": 137168.66,
-        "counted_tce": 120277.66,
-        "electricity_kwh": 95000000.0,
-    },
-    "review_required": True,
-    "review_level": "provincial",
-    "two_high": {
-        "is_two_high": True,
-        "sector": "building_materials",
-        "basis": ["catalogue"],
-        "inventory": None,
-    },
-    "high_energy": True,
-    "route": "national_window_guidance",
-    "efficiency": [
-        {
-            "product": "cement_clinker",
-            "unit_energy": 100.0,
-            "level": "benchmark",
-            "benchmark": 100.0,
-            "baseline": 117.0,
-        }
-    ],
-    "substitution": {
-        "required": False,
-        "ratio": None,
-        "required_tce": 0.0,
-        "provided_tce": 40000.0,
-        "shortfall_tce": 0.0,
-    },
-    "recommendation": "defer",
-    "findings": [
-        {
-            "code": "TIER_PROVINCIAL",
-            "severity": "info",
-            "message": "年综合能源消费量120,277.66吨标准煤，不低于省级审查门槛10,000吨标准煤，"
-            "节能报告由省级节能审查机关审查。",
-            "basis": "《办法》(2023)",
-        },
-        {
-            "code": "TWO_HIGH_CATALOGUE",
-            "severity": "info",
-            "message": "所属行业3011（水泥制造）列入“两高”行业目录（建材），按“两高”项目管理。",
-            "basis": "方案（七）",
-        },
-        {
-            "code": "NATIONAL_WINDOW_GUIDANCE",
-            "severity": "blocking",
-            "message": "“两高”项目年综合能源消费量120,277.66吨标准煤，不低于50,000吨标准煤，"
-            "审批前须经国家发展改革委会同有关部门窗口指导。",
-            "basis": "方案（七）",
-        },
-        {
-            "code": "EFFICIENCY_LEVEL",
-            "severity": "info",
-            "message": "水泥熟料单位产品综合能耗为100 kgce/t（标杆100，基准117），处于标杆水平。",
-            "basis": "发改产业〔2021〕1609号",
-        },
-    ],
-}
+
+def _example_output() -> dict[str, Any]:
+    """The contract's example output, computed by the pure engine from the shipped reference
+    data (no regional status, no inventory): the documented example is always the real one."""
+    from datetime import date
+
+    from rules import engine
+
+    try:
+        result = engine.assess_payload(
+            EXAMPLE_INPUT, reference=engine.load_reference(), today=date(2026, 11, 20)
+        ).as_dict("zh")
+    except Exception:  # noqa: BLE001 - documentation only: fall back to the contract's values
+        from rules.engine.examples import CONTRACT_EXAMPLE_OUTPUT
+
+        return copy.deepcopy(CONTRACT_EXAMPLE_OUTPUT)
+    energy = result["energy"]
+    for key in ("lines", "exported_lines", "exported_tce", "counted_before_relief_tce"):
+        energy.pop(key, None)
+    return result
+
+
+EXAMPLE_OUTPUT: dict[str, Any] = _example_output()
 
 EXAMPLE_ERRORS: dict[str, Any] = {
     "errors": {

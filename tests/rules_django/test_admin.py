@@ -239,7 +239,10 @@ def test_export_has_the_import_columns(dana_client: Client) -> None:
 
     assert csv_text.splitlines()[0].split(",") == TWO_HIGH_HEADER
     assert CODE in csv_text
-    assert [c.value for c in next(book.worksheets[0].iter_rows())] == REGION_HEADER
+    assert [c.value for c in next(book.worksheets[0].iter_rows())] == [
+        *REGION_HEADER,
+        "two_high_suspended",
+    ]
 
 
 def test_export_action_exports_the_selected_rows(dana_client: Client) -> None:

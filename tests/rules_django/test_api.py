@@ -13,11 +13,12 @@ from django.core.management.base import CommandError
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from rules.serializers import EXAMPLE_OUTPUT
+from rules.engine.examples import CONTRACT_EXAMPLE_OUTPUT
 from tests.rules_django.conftest import model_counts
 
 URL = "/api/v1/assessments/"
 CONTRACT_KEYS = (
+    "contract_version",
     "policy_version",
     "energy",
     "review_required",
@@ -56,16 +57,18 @@ def test_contract_example_gives_the_contract_output(alice_client: Client, payloa
     for key in CONTRACT_KEYS:
         if key == "findings":
             continue
-        expected = EXAMPLE_OUTPUT[key]
+        expected = CONTRACT_EXAMPLE_OUTPUT[key]
         if isinstance(expected, dict):
             assert {k: body[key][k] for k in expected} == expected, key
         elif key == "efficiency":
             assert [{k: e[k] for k in expected[0]} for e in body[key]] == expected
         else:
             assert body[key] == expected, key
-    assert [(f["code"], f["severity"], f["basis"]) for f in body["findings"]] == [
-        (f["code"], f["severity"], f["basis"]) for f in EXAMPLE_OUTPUT["findings"]
+    assert [(f["code"], f["severity"]) for f in body["findings"]] == [
+        (f["code"], f["severity"]) for f in CONTRACT_EXAMPLE_OUTPUT["findings"]
     ]
+    # Full citations (document name, number, article), never a bare 方案（七）.
+    assert all(f["basis"].startswith("《") for f in body["findings"])
     assert "吨标准煤" in body["findings"][0]["message"]
 
 

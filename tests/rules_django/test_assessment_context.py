@@ -141,7 +141,9 @@ def test_stop_disposal_rejects(payload: dict) -> None:
 
     stop = [f for f in result["findings"] if f["code"] == "INVENTORY_DISPOSAL_STOP"]
     assert len(stop) == 1
-    assert stop[0]["basis"] == "方案（七）"
+    assert (
+        stop[0]["basis"] == "《完善能源消费强度和总量双控制度方案》（发改环资〔2021〕1310号）（七）"
+    )
     assert result["recommendation"] == "reject"
 
 
