@@ -18,6 +18,7 @@ from review.services import CaseConflict
 from review.workflow import TransitionNotAllowed
 from tests.review.conftest import bob2 as bob2  # noqa: F401  (fixture)
 from tests.review.conftest import make_assessment, make_project, make_submission
+from tests.review_steps import evaluated
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +46,8 @@ def case(alice, bob) -> ReviewCase:
     project = make_project(owner=alice)
     submission = make_submission(project=project, by=alice, assessment=make_assessment())
     opened = services.case_open(submission=submission, by=alice)
-    return services.case_accept(case=opened, by=bob, assign_to=bob)
+    accepted = services.case_accept(case=opened, by=bob, assign_to=bob)
+    return evaluated(accepted, by=bob)  # a decision needs the evaluation report (issue 10)
 
 
 def _in_threads(*calls: Callable[[], Any]) -> list[Any]:
