@@ -170,6 +170,7 @@ class MaintainedReference:
     def __init__(self, rows: dict[str, list[Any]]) -> None:
         self.rows = rows
         self._built: dict[tuple[Any, ...], engine.Reference] = {}
+        self._by_day: dict[date | None, engine.Reference] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -185,6 +186,15 @@ class MaintainedReference:
 
     def on(self, day: date | None) -> engine.Reference:
         """Exempt lists as in force on `day`; None: every row ever listed (to parse input)."""
+        found = self._by_day.get(day)
+        if found is not None:
+            return found
+        found = self._on(day)
+        if len(self._by_day) < 20_000:  # a batch's submission dates; bounded
+            self._by_day[day] = found
+        return found
+
+    def _on(self, day: date | None) -> engine.Reference:
         key = (
             tuple(r.pk for r in self.rows["industries"] if _in_force(r, day)),
             tuple(r.pk for r in self.rows["types"] if _in_force(r, day)),

@@ -227,7 +227,10 @@ def budget_statuses(*, year: int, scope: AuthorityScope) -> list[BudgetStatus]:
 def budget_table(statuses: list[BudgetStatus], *, key: str = "budgets") -> Table:
     return Table(
         key=key,
-        title=_("新增计入能耗与用能预算（方案（十一））"),
+        title=_(
+            "新增计入能耗与用能预算"
+            "（《完善能源消费强度和总量双控制度方案》（发改环资〔2021〕1310号）（十一））"
+        ),
         columns=(
             _("省份代码"),
             _("省份"),
@@ -326,7 +329,10 @@ def barometer_table(tiles: list[BarometerTile], *, year: int) -> Table:
         )
     return Table(
         key="barometer",
-        title=_("能耗双控晴雨表（方案（十五））"),
+        title=_(
+            "能耗双控晴雨表"
+            "（《完善能源消费强度和总量双控制度方案》（发改环资〔2021〕1310号）（十五））"
+        ),
         columns=(
             _("省份代码"),
             _("省份"),

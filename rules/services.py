@@ -29,8 +29,12 @@ from django.utils import timezone
 from projects.models import Submission
 from review.models import CaseState, Notice, ReviewCase
 from rules import engine
+from rules.engine.citations import fangan
 from rules.models import Disposal, PolicyVersion, Reassessment, RegionStatus, TwoHighEntry
 from rules.reference_data import MaintainedReference, engine_make, maintained
+
+# The inventory's section of the 2021 方案, cited in full on flagged cases.
+FANGAN_7: Final = fangan("七")
 
 # A case that is decided or closed is not flagged again by policy-data changes.
 CLOSED_CASE_STATES: Final = (
@@ -399,7 +403,7 @@ def two_high_disposal_changes_flag(
     for case in cases:
         old, new = changes[case.project.project_code]
         text = (
-            f"两高项目清单（方案（七））中项目{case.project.project_code}的分类处置意见"
+            f"两高项目清单（{FANGAN_7}）中项目{case.project.project_code}的分类处置意见"
             f"由“{_disposal_label(old)}”改为“{_disposal_label(new)}”"
             f"（{who}，{timezone.localdate().isoformat()}；理由：{reason or '未说明'}），请复核。"
         )
