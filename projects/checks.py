@@ -28,13 +28,17 @@ SCALAR_FIELDS = (
     "region",
     "industry",
     "construction_type",
+    "project_type",
+    "unchanged_site_process_equipment",
     "national_major_project",
+    "national_major_document",
+    "national_major_relief_share",
     "renewable_electricity_kwh",
     "feedstock_tce",
 )
 # Project details outside the contract (typed by the form or serializer that collects them).
 DETAIL_FIELDS = ("planned_start", "planned_completion", "total_investment_wan", "description")
-LIST_FIELDS = ("energy", "baseline_energy", "products", "substitution_sources")
+LIST_FIELDS = ("energy", "baseline_energy", "exported_energy", "products", "substitution_sources")
 ALL_FIELDS = frozenset((*SCALAR_FIELDS, *DETAIL_FIELDS, *LIST_FIELDS))
 # A draft may leave these empty; submitting needs them (the engine then says "required").
 DRAFT_MAY_LACK = frozenset({"region", "industry", "construction_type"})
@@ -230,7 +234,10 @@ def submit_errors(
         kinds = {a.kind for a in project.attachments.all()}
         if Attachment.Kind.ENERGY_REPORT not in kinds:
             errors["attachments"] = [
-                _("须上传节能报告（PDF）：本项目需单独进行节能审查（《办法》）。")
+                _(
+                    "须上传节能报告（PDF）：本项目需单独进行节能审查"
+                    "（《固定资产投资项目节能审查办法》（国家发展改革委令2023年第2号）第八条）。"
+                )
             ]
     return errors
 

@@ -52,7 +52,11 @@ STEPS: tuple[Step, ...] = (
             "region",
             "industry",
             "construction_type",
+            "project_type",
+            "unchanged_site_process_equipment",
             "national_major_project",
+            "national_major_document",
+            "national_major_relief_share",
             "planned_start",
             "planned_completion",
             "total_investment_wan",
@@ -63,7 +67,13 @@ STEPS: tuple[Step, ...] = (
         2,
         "energy",
         _("能源消费"),
-        ("energy", "baseline_energy", "renewable_electricity_kwh", "feedstock_tce"),
+        (
+            "energy",
+            "baseline_energy",
+            "exported_energy",
+            "renewable_electricity_kwh",
+            "feedstock_tce",
+        ),
     ),
     Step(3, "products", _("主要产品"), ("products",)),
     Step(4, "substitution", _("能耗替代来源"), ("substitution_sources",)),
@@ -112,6 +122,16 @@ def product_choices() -> list[tuple[str, str]]:
     ref = engine.load_reference()
     return [("", "—— 请选择 ——")] + [
         (b.product, f"{b.name_zh}（{b.unit}）") for b in ref.benchmarks.values()
+    ]
+
+
+def project_type_choices() -> list[tuple[str, str]]:
+    """The exempt project types admins maintain (发改环资规〔2017〕1975号), blank first."""
+    from rules.reference_data import reference_for_input
+
+    types = getattr(reference_for_input(), "exempt_project_types", {}) or {}
+    return [("", _("—— 不属于下列项目类型 ——"))] + [
+        (t.type, t.name_zh) for t in sorted(types.values(), key=lambda t: t.type)
     ]
 
 
@@ -193,8 +213,42 @@ class BasicsForm(forms.Form):
         initial=ConstructionType.NEW,
         widget=forms.RadioSelect,
     )
+    project_type = forms.ChoiceField(
+        label=_("项目类型"),
+        required=False,
+        choices=project_type_choices,
+        help_text=_(
+            "属于《不单独进行节能审查的行业目录》（发改环资规〔2017〕1975号）所列项目类型的，"
+            "不单独进行节能审查"
+        ),
+    )
+    unchanged_site_process_equipment = forms.BooleanField(
+        label=_("改建项目：建设地点、主要生产工艺和设备均未改变"),
+        required=False,
+        help_text=_(
+            "《固定资产投资项目节能审查办法》（国家发展改革委令2023年第2号）第八条："
+            "此类改建项目按增量计算年综合能源消费量"
+        ),
+    )
     national_major_project = forms.BooleanField(
-        label=_("党中央、国务院批准建设的国家重大项目（方案（六））"), required=False
+        label=_(
+            "党中央、国务院批准建设且报国务院备案的国家重大项目"
+            "（《完善能源消费强度和总量双控制度方案》（发改环资〔2021〕1310号）（六））"
+        ),
+        required=False,
+    )
+    national_major_document = forms.CharField(
+        label=_("国家重大项目备案文号"),
+        required=False,
+        max_length=limits.DOCUMENT_MAX,
+        help_text=_("国家重大项目须填写"),
+    )
+    national_major_relief_share = forms.CharField(
+        label=_("能耗减免比例（0～1）"),
+        required=False,
+        max_length=32,
+        help_text=_("备案文件核定的在地区能耗双控考核中减免的比例，如0.5；国家重大项目须填写"),
+        widget=number_input("0.5"),
     )
     planned_start = forms.DateField(
         label=_("计划开工"), required=False, widget=date_input(), input_formats=DATE_INPUT_FORMATS
@@ -227,7 +281,7 @@ class BasicsForm(forms.Form):
     def initial_for(project: Project | None) -> dict[str, Any]:
         if project is None:
             return {"construction_type": ConstructionType.NEW}
-        return {
+        initial = {
             name: getattr(project, name)
             for name in (
                 "name",
@@ -235,13 +289,19 @@ class BasicsForm(forms.Form):
                 "region",
                 "industry",
                 "construction_type",
+                "project_type",
+                "unchanged_site_process_equipment",
                 "national_major_project",
+                "national_major_document",
                 "planned_start",
                 "planned_completion",
                 "total_investment_wan",
                 "description",
             )
         }
+        share = project.national_major_relief_share
+        initial["national_major_relief_share"] = _fmt(share) if share else ""
+        return initial
 
 
 class RowLabelsMixin:
@@ -286,7 +346,11 @@ class EnergyTotalsForm(forms.Form):
     renewable_electricity_kwh = forms.CharField(
         label=_("可再生能源电力（千瓦时/年）"),
         required=False,
-        help_text=_("项目自发或购买的绿色电力，从计入能耗中扣除（方案（八））"),
+        help_text=_(
+            "项目自发或购买的新增可再生能源电力；自2022年11月16日起不计入地区能耗双控"
+            "（《关于进一步做好新增可再生能源消费不纳入能源消费总量控制有关工作的通知》"
+            "（发改运行〔2022〕1258号））"
+        ),
         widget=number_input("0"),
     )
     feedstock_tce = forms.CharField(
@@ -397,10 +461,26 @@ LISTS: dict[str, tuple[str, type[forms.BaseFormSet], tuple[str, ...]]] = {
         EnergyFormSet,
         ("type", "quantity", "unit", "low_heat_value_kj"),
     ),
+    "exported_energy": (
+        "exported",
+        EnergyFormSet,
+        ("type", "quantity", "unit", "low_heat_value_kj"),
+    ),
     "products": ("products", ProductFormSet, ("product", "annual_output", "unit_energy")),
     "substitution_sources": ("sources", SourceFormSet, ("description", "saved_tce")),
 }
-STEP_LISTS = {2: ("energy", "baseline_energy"), 3: ("products",), 4: ("substitution_sources",)}
+STEP_LISTS = {
+    2: ("energy", "baseline_energy", "exported_energy"),
+    3: ("products",),
+    4: ("substitution_sources",),
+}
+# Lists a step may be posted without (added with contract v2).
+OPTIONAL_LISTS = frozenset({"exported_energy"})
+ENERGY_LIST_KINDS = {
+    "energy": "energy",
+    "baseline_energy": "baseline",
+    "exported_energy": "exported",
+}
 
 
 # The typed number inputs of the rows and totals (read with common.numbers).
@@ -426,8 +506,8 @@ def _fmt(value: float | None) -> str:
 def _list_initial(project: Project | None, key: str) -> list[dict[str, Any]]:
     if project is None:
         return []
-    if key in ("energy", "baseline_energy"):
-        kind = "energy" if key == "energy" else "baseline"
+    if key in ENERGY_LIST_KINDS:
+        kind = ENERGY_LIST_KINDS[key]
         return [
             {
                 "type": line.energy_type,
@@ -488,6 +568,9 @@ class StepForms:
             self.totals = EnergyTotalsForm(data, initial=initial)
         for key in STEP_LISTS.get(step, ()):
             prefix, formset_class, _fields = LISTS[key]
+            if key in OPTIONAL_LISTS and data is not None and f"{prefix}-TOTAL_FORMS" not in data:
+                # A post without this list (an older page or client) leaves it unchanged.
+                continue
             self.formsets[key] = formset_class(
                 data, files, prefix=prefix, initial=_list_initial(project, key)
             )
@@ -547,10 +630,16 @@ class StepForms:
                     value = form[name].value()
                     out[name] = value.strip() if isinstance(value, str) else value
                 out["national_major_project"] = bool(form["national_major_project"].value())
+                out["unchanged_site_process_equipment"] = bool(
+                    form["unchanged_site_process_equipment"].value()
+                )
                 for name in ("planned_start", "planned_completion", "total_investment_wan"):
                     out.pop(name, None)  # details the engine does not read
             else:
                 out.update(form.cleaned_data)
+            share = out.get("national_major_relief_share")
+            if isinstance(share, str):
+                out["national_major_relief_share"] = normalize_number(share)
         if self.totals is not None:
             for name in self.totals.fields:
                 value = self.totals[name].value()
@@ -646,6 +735,18 @@ class SubmitForm(forms.Form):
         ),
         error_messages={"required": _("提交前须勾选承诺。")},
     )
+    # 变更 (2023《办法》): an approved project's new submission states which changes apply.
+    change_triggers = forms.MultipleChoiceField(
+        label=_("变更事项（已通过审查的项目申请变更时勾选）"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("site", _("建设地点变更")),
+            ("content", _("建设内容或建设规模变更")),
+            ("efficiency", _("能效水平变更")),
+            ("energy", _("年综合能耗超过审查意见确定水平10%及以上")),
+        ],
+    )
 
 
 class OrganizationForm(forms.ModelForm):
@@ -692,15 +793,3 @@ class DashboardFilterForm(forms.Form):
             ("none", _("未进入审查")),
             *CaseState.choices,
         ]
-    # 变更 (2023《办法》): an approved project's new submission states which changes apply.
-    change_triggers = forms.MultipleChoiceField(
-        label=_("变更事项（已通过审查的项目申请变更时勾选）"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=[
-            ("site", _("建设地点变更")),
-            ("content", _("建设内容或建设规模变更")),
-            ("efficiency", _("能效水平变更")),
-            ("energy", _("年综合能耗超过审查意见确定水平10%及以上")),
-        ],
-    )

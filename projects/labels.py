@@ -23,6 +23,7 @@ EFFICIENCY_LABELS: dict[str, Any] = {
     "benchmark": _("达到标杆水平"),
     "baseline": _("达到基准水平"),
     "below_baseline": _("低于基准水平"),
+    "no_benchmark": _("申报日尚无适用的能效水平"),
 }
 EFFICIENCY_BADGES = {"benchmark": "green", "baseline": "yellow", "below_baseline": "red"}
 # Every role reads the same words for a finding's weight (review/_findings.html too).
@@ -106,12 +107,15 @@ def region_label(code: str) -> str:
     """The full name of a GB/T 2260 code: 江苏省苏州市虎丘区."""
     if not code:
         return ""
-    regions = engine.load_reference().regions
-    if code not in regions:
+    ref = engine.load_reference()
+    regions = ref.regions
+    # Abolished codes (in_use=no) are still named for historical projects.
+    abolished = getattr(ref, "abolished_regions", {}) or {}
+    if code not in regions and code not in abolished:
         return code
     names: list[str] = []
     for key in (f"{code[:2]}0000", f"{code[:4]}00", code):
-        name = regions.get(key)
+        name = regions.get(key) or abolished.get(key)
         if name and name not in names and name != "市辖区":
             names.append(name)
     return "".join(names)
@@ -119,3 +123,12 @@ def region_label(code: str) -> str:
 
 def industry_label(code: str) -> str:
     return engine.load_reference().industries.get(code, code) if code else ""
+
+
+def project_type_label(code: str) -> str:
+    """The Chinese name of an exempt project type (发改环资规〔2017〕1975号), else the code."""
+    if not code:
+        return ""
+    types = getattr(engine.load_reference(), "exempt_project_types", {}) or {}
+    row = types.get(code)
+    return row.name_zh if row is not None else code

@@ -65,6 +65,15 @@ class Project(models.Model):
         "建设性质", max_length=12, choices=ConstructionType.choices, default=ConstructionType.NEW
     )
     national_major_project = models.BooleanField("国家重大项目", default=False)
+    # Contract v2 facts (assessment-contract.md, version 2).
+    project_type = models.CharField(
+        "项目类型（不单独进行节能审查的项目类型）", max_length=32, blank=True
+    )
+    unchanged_site_process_equipment = models.BooleanField(
+        "改建项目建设地点、主要生产工艺和设备未改变", default=False
+    )
+    national_major_document = models.CharField("国家重大项目备案文号", max_length=100, blank=True)
+    national_major_relief_share = models.FloatField("国家重大项目能耗减免比例", default=0)
     planned_start = models.DateField("计划开工", null=True, blank=True)
     planned_completion = models.DateField("计划建成", null=True, blank=True)
     total_investment_wan = models.DecimalField(
@@ -92,7 +101,13 @@ class Project(models.Model):
         ordering = ["-updated_at", "-id"]
         verbose_name = "项目"
         verbose_name_plural = "项目"
-        indexes = [models.Index(fields=["organization", "status"])]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            # The lists' order (API and pages, newest change first): a page walks this index and
+            # stops after 20 rows instead of sorting every project (issue 14; EXPLAIN in
+            # tests/scale/test_indexes.py).
+            models.Index(fields=["-updated_at", "-id"], name="project_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -112,6 +127,7 @@ class EnergyLine(models.Model):
     class Kind(models.TextChoices):
         ENERGY = "energy", _("项目用能")
         BASELINE = "baseline", _("改建前用能")
+        EXPORTED = "exported", _("外供能源")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="energy_lines")
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.ENERGY)

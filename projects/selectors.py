@@ -150,6 +150,12 @@ def project_payload(project: Project, *, submitted_on: date | None = None) -> di
         "baseline_energy": [
             _line_payload(x) for x in energy_lines_of(project, EnergyLine.Kind.BASELINE)
         ],
+        "exported_energy": [
+            _line_payload(x) for x in energy_lines_of(project, EnergyLine.Kind.EXPORTED)
+        ],
+        "unchanged_site_process_equipment": project.unchanged_site_process_equipment,
+        "national_major_document": project.national_major_document,
+        "national_major_relief_share": project.national_major_relief_share,
         "renewable_electricity_kwh": project.renewable_electricity_kwh,
         "feedstock_tce": project.feedstock_tce,
         "products": [
@@ -161,7 +167,7 @@ def project_payload(project: Project, *, submitted_on: date | None = None) -> di
             for s in project.substitution_sources.all()
         ],
     }
-    for key in ("region", "industry", "construction_type"):
+    for key in ("region", "industry", "construction_type", "project_type"):
         value = getattr(project, key)
         if value:
             payload[key] = value

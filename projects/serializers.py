@@ -85,9 +85,7 @@ class ProjectEnergyLineInput(StrictSerializer):
 
 
 class ProjectProductLineInput(StrictSerializer):
-    product = serializers.CharField(
-        required=False, allow_null=True, max_length=limits.PRODUCT_MAX
-    )
+    product = serializers.CharField(required=False, allow_null=True, max_length=limits.PRODUCT_MAX)
     annual_output = FactNumberField(required=False, allow_null=True)
     unit_energy = FactNumberField(required=False, allow_null=True)
 
@@ -112,6 +110,33 @@ class ProjectInput(StrictSerializer):
         choices=ConstructionType.choices, required=False, allow_blank=True
     )
     national_major_project = serializers.BooleanField(required=False)
+    project_type = serializers.CharField(
+        max_length=limits.PROJECT_TYPE_MAX,
+        required=False,
+        allow_blank=True,
+        help_text="a `type` of exempt_project_types (railway, highway …) or blank",
+    )
+    unchanged_site_process_equipment = serializers.BooleanField(
+        required=False,
+        help_text=(
+            "renovation: site, main process and main equipment unchanged "
+            "(《固定资产投资项目节能审查办法》（国家发展改革委令2023年第2号）第八条)"
+        ),
+    )
+    national_major_document = serializers.CharField(
+        max_length=limits.DOCUMENT_MAX,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "the national major project's filing number "
+            "(《完善能源消费强度和总量双控制度方案》（发改环资〔2021〕1310号）（六）)"
+        ),
+    )
+    national_major_relief_share = FactNumberField(
+        required=False,
+        allow_null=True,
+        help_text="0 < share ≤ 1 of the consumption relieved, when a national major project",
+    )
     planned_start = serializers.DateField(required=False, allow_null=True)
     planned_completion = serializers.DateField(required=False, allow_null=True)
     total_investment_wan = serializers.DecimalField(
@@ -122,11 +147,15 @@ class ProjectInput(StrictSerializer):
     )
     renewable_electricity_kwh = FactNumberField(required=False, allow_null=True)
     feedstock_tce = FactNumberField(required=False, allow_null=True)
-    energy = ProjectEnergyLineInput(
-        many=True, required=False, max_length=limits.LIST_MAX["energy"]
-    )
+    energy = ProjectEnergyLineInput(many=True, required=False, max_length=limits.LIST_MAX["energy"])
     baseline_energy = ProjectEnergyLineInput(
         many=True, required=False, max_length=limits.LIST_MAX["baseline_energy"]
+    )
+    exported_energy = ProjectEnergyLineInput(
+        many=True,
+        required=False,
+        max_length=limits.LIST_MAX["exported_energy"],
+        help_text="energy supplied outside the project (外供), netted out (GB/T 2589-2020)",
     )
     products = ProjectProductLineInput(
         many=True, required=False, max_length=limits.LIST_MAX["products"]
@@ -143,6 +172,7 @@ class ProjectCreateInput(ProjectInput):
 COLLECTION_INPUTS: dict[str, type[serializers.Serializer]] = {
     "energy": ProjectEnergyLineInput,
     "baseline_energy": ProjectEnergyLineInput,
+    "exported_energy": ProjectEnergyLineInput,
     "products": ProjectProductLineInput,
     "substitution_sources": ProjectSubstitutionSourceInput,
 }
@@ -411,6 +441,7 @@ class ProjectDetailOutput(ProjectListOutput):
     organization = OrganizationOutput()
     energy = serializers.SerializerMethodField()
     baseline_energy = serializers.SerializerMethodField()
+    exported_energy = serializers.SerializerMethodField()
     products = ProductLineOutput(source="product_lines", many=True)
     substitution_sources = SubstitutionSourceOutput(many=True)
     attachments = AttachmentOutput(many=True)
@@ -427,6 +458,10 @@ class ProjectDetailOutput(ProjectListOutput):
             *ProjectListOutput.Meta.fields,
             "organization",
             "national_major_project",
+            "project_type",
+            "unchanged_site_process_equipment",
+            "national_major_document",
+            "national_major_relief_share",
             "planned_start",
             "planned_completion",
             "total_investment_wan",
@@ -435,6 +470,7 @@ class ProjectDetailOutput(ProjectListOutput):
             "feedstock_tce",
             "energy",
             "baseline_energy",
+            "exported_energy",
             "products",
             "substitution_sources",
             "attachments",
@@ -451,6 +487,10 @@ class ProjectDetailOutput(ProjectListOutput):
     @extend_schema_field(EnergyLineOutput(many=True))
     def get_baseline_energy(self, project: Project) -> list[dict[str, Any]]:
         return EnergyLineOutput(selectors.energy_lines_of(project, "baseline"), many=True).data
+
+    @extend_schema_field(EnergyLineOutput(many=True))
+    def get_exported_energy(self, project: Project) -> list[dict[str, Any]]:
+        return EnergyLineOutput(selectors.energy_lines_of(project, "exported"), many=True).data
 
     def get_editable(self, project: Project) -> bool:
         return permissions.project_is_editable(project)

@@ -103,6 +103,14 @@ def _apply_scalars(project: Project, data: Mapping[str, Any]) -> None:
         project.construction_type = "new"
     if "national_major_project" in data:
         project.national_major_project = bool(data["national_major_project"])
+    if "unchanged_site_process_equipment" in data:
+        project.unchanged_site_process_equipment = bool(data["unchanged_site_process_equipment"])
+    for key in ("project_type", "national_major_document"):
+        if key in data:
+            value = data[key]
+            setattr(project, key, str(value).strip() if value is not None else "")
+    if "national_major_relief_share" in data:
+        project.national_major_relief_share = _number(data["national_major_relief_share"])
     for key in ("renewable_electricity_kwh", "feedstock_tce"):
         if key in data:
             setattr(project, key, _number(data[key]))
@@ -111,6 +119,14 @@ def _apply_scalars(project: Project, data: Mapping[str, Any]) -> None:
             setattr(project, key, data[key])
     if "description" in data:
         project.description = data["description"] or ""
+
+
+# The energy lists of the contract and the EnergyLine kind that stores each.
+ENERGY_KINDS = {
+    "energy": EnergyLine.Kind.ENERGY,
+    "baseline_energy": EnergyLine.Kind.BASELINE,
+    "exported_energy": EnergyLine.Kind.EXPORTED,
+}
 
 
 def _replace_energy(project: Project, kind: str, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -177,6 +193,8 @@ def _apply(project: Project, data: Mapping[str, Any], assessment: engine.Assessm
         _replace_energy(project, EnergyLine.Kind.ENERGY, data["energy"] or [])
     if "baseline_energy" in data:
         _replace_energy(project, EnergyLine.Kind.BASELINE, data["baseline_energy"] or [])
+    if "exported_energy" in data:
+        _replace_energy(project, EnergyLine.Kind.EXPORTED, data["exported_energy"] or [])
     if "products" in data:
         _replace_products(project, data["products"] or [])
 
@@ -256,8 +274,8 @@ def project_line_add(*, project: Project, by: Any, collection: str, row: Mapping
         ids = [s.pk for s in project.substitution_sources.all()]
         rows = [{**r, "id": pk} for r, pk in zip(rows, ids, strict=True)]
     updated = project_update(project=project, by=by, data={collection: [*rows, dict(row)]})
-    if collection in ("energy", "baseline_energy"):
-        kind = EnergyLine.Kind.ENERGY if collection == "energy" else EnergyLine.Kind.BASELINE
+    if collection in ENERGY_KINDS:
+        kind = ENERGY_KINDS[collection]
         return updated.energy_lines.filter(kind=kind).order_by("-position", "-id").first()
     if collection == "products":
         return updated.product_lines.order_by("-position", "-id").first()
@@ -271,6 +289,7 @@ def project_line_delete(*, project: Project, by: Any, collection: str, line_id: 
     model, extra = {
         "energy": (EnergyLine, {"kind": EnergyLine.Kind.ENERGY}),
         "baseline_energy": (EnergyLine, {"kind": EnergyLine.Kind.BASELINE}),
+        "exported_energy": (EnergyLine, {"kind": EnergyLine.Kind.EXPORTED}),
         "products": (ProductLine, {}),
         "substitution_sources": (SubstitutionSource, {}),
     }.get(collection, (None, {}))

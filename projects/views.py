@@ -131,6 +131,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "correction_note": _correction_note(case),
             "energy": selectors.energy_lines_of(project, "energy"),
             "baseline": selectors.energy_lines_of(project, "baseline"),
+            "exported": selectors.energy_lines_of(project, "exported"),
             "today": timezone.localdate(),
             "active_states": selectors.active_case_states(),
         },
@@ -231,8 +232,8 @@ def _submit_context(project: Project, submit_form: SubmitForm | None = None) -> 
         "attachment_form": AttachmentForm(),
         "submit_form": submit_form or SubmitForm(),
         "blocking": _error_items(check.messages(_lang())) if check else [],
-    }
         "is_change": getattr(selectors.latest_case(project), "state", "") == CaseState.APPROVED,
+    }
 
 
 @applicant_required
@@ -520,12 +521,12 @@ def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.ProjectInvalid as exc:
             messages.error(request, _("项目信息不完整或有误，请按下列提示修改后再提交。"))
-        except services.ProjectNotEditable as exc:
             # The review authority's refusals (变更 without a trigger, no authority, another
             # province) name no form step: show them as they are.
             for field in ("submission", "region", "change_triggers"):
                 for text in exc.messages(_lang()).get(field, []):
                     messages.error(request, text)
+        except services.ProjectNotEditable as exc:
             messages.error(request, str(exc))
             return redirect("projects:detail", pk=project.pk)
         else:

@@ -74,6 +74,11 @@ def region_label(code: str) -> str:
 
 
 @register.filter
+def project_type_label(code: str) -> str:
+    return labels.project_type_label(code)
+
+
+@register.filter
 def industry_label(code: str) -> str:
     return labels.industry_label(code)
 
