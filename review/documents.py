@@ -60,11 +60,11 @@ def opinion_issue(*, case: ReviewCase, kind: str) -> Any:
 
 
 def _queue_render(opinion_id: int) -> None:
-    from review.tasks import opinion_render_task
+    from outbox.services import enqueue
 
-    # robust: a broker outage must not turn a committed decision into an error page; the
-    # document stays pending and an admin can queue it again.
-    transaction.on_commit(lambda: opinion_render_task.delay(opinion_id), robust=True)
+    # Transactional outbox: the render message is a row of the decision's own transaction, sent
+    # after commit or, when the broker is down then, by the outbox dispatcher once it is back.
+    enqueue("review.tasks.opinion_render_task", args=[opinion_id])
 
 
 # --------------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "documents",
     "supervision",
     "scale",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +241,11 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 DOCUMENTS_QUEUE = "documents"
 CELERY_TASK_ROUTES = {"review.tasks.opinion_render_task": {"queue": DOCUMENTS_QUEUE}}
 CELERY_BEAT_SCHEDULE = {
+    # The transactional outbox (outbox/): what could not be sent at commit, sent when it can.
+    "dispatch-outbox": {
+        "task": "outbox.tasks.dispatch_outbox_task",
+        "schedule": 30.0,
+    },
     "expire-stale-approvals": {
         "task": "review.tasks.expire_approvals_task",
         "schedule": crontab(hour=1, minute=30),
