@@ -112,9 +112,8 @@ def test_a_decision_survives_a_redis_outage_and_is_rendered_exactly_once(
     sign_pending,  # noqa: F811
     policy_versions_loaded,
 ):
-    worker = start_worker(
-        name=f"outbox-{os.getpid()}@localhost", env=worker_env(test_database, REDIS_URL=own_redis.url)
-    )
+    env = worker_env(test_database, REDIS_URL=own_redis.url)
+    worker = start_worker(name=f"outbox-{os.getpid()}@localhost", env=env)
     try:
         case = make_case("approval")
         own_redis.kill()  # Redis goes down before the decision
