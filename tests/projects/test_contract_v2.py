@@ -161,6 +161,27 @@ def test_api_exported_energy_collection(alice, alice_client, make_project) -> No
     assert project.energy_lines.filter(kind="exported").count() == 1
 
 
+def test_another_organization_cannot_add_exported_energy(alice, carol_client, make_project):
+    project = make_project(alice)
+    url = reverse("api-project-lines", args=[project.pk, "exported-energy"])
+    response = carol_client.post(
+        url, {"type": "heat", "quantity": 1, "unit": "GJ"}, content_type="application/json"
+    )
+
+    assert response.status_code == 404
+    assert not project.energy_lines.filter(kind="exported").exists()
+
+
+def test_the_live_panel_shows_the_figures(alice, alice_client, make_project) -> None:
+    project = make_project(alice)
+    response = alice_client.post(reverse("projects:assess_live", args=[project.pk]), {"step": "5"})
+
+    assert response.status_code == 200
+    html = response.json()["html"]
+    assert 'data-testid="new-tce"' in html
+    assert "评估契约第2版" in html
+
+
 def test_api_refuses_an_abolished_region(alice_client) -> None:
     body = {**copy.deepcopy(BIG_CEMENT), "region": "320523"}
     response = alice_client.post(reverse("api-project-list"), body, content_type="application/json")

@@ -202,6 +202,27 @@ def test_admin_lists_and_history_pages(dana_client: Client, model: str) -> None:
 
 
 @pytest.mark.parametrize("model", MODELS)
+def test_admin_lists_make_a_bounded_number_of_queries(
+    dana_client: Client, model: str, django_assert_max_num_queries
+) -> None:
+    dana_client.get(f"/admin/rules/{model}/")  # warm the session and permission caches
+
+    with django_assert_max_num_queries(12):
+        response = dana_client.get(f"/admin/rules/{model}/")
+
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) > 0
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_a_reviewer_cannot_change_reference_data(bob: User, model: str) -> None:
+    client = Client()
+    client.force_login(bob)
+    response = client.get(f"/admin/rules/{model}/add/")
+    assert response.status_code in (302, 403)
+
+
+@pytest.mark.parametrize("model", MODELS)
 def test_applicants_cannot_open_the_admin_pages(alice: User, model: str) -> None:
     client = Client()
     client.force_login(alice)
