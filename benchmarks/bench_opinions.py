@@ -1,12 +1,14 @@
-"""Benchmark of issued documents (issue 6): seconds per opinion in a warm worker, side by side
-with a bare WeasyPrint render of the same HTML, and opinions per minute with 1 and 2 worker
-processes.
+"""Benchmark of issued documents (issues 6 and 11): seconds per opinion in a warm worker, side by
+side with a bare WeasyPrint render of the same HTML, and opinions per minute with 1 and 2 worker
+processes. Each opinion is drafted, sent and signed off first (numbers are taken at sign-off);
+what is timed is the worker's part: content, GB/T 9704 layout, seal, signature, storage.
 
 Run from the project root: ``.venv/bin/python benchmarks/bench_opinions.py [N]``.
 Standalone: a temporary SQLite database and MEDIA_ROOT, migrated here; no broker (the service
 `opinion_render` is what a worker's task runs). An "opinion" is the whole service: load the case,
 build the content, render the template, the QR code, WeasyPrint, the PAdES signature, storing the
-file with its SHA-256. Target: opinion ≤ 1.3 × bare render (signature included).
+file with its SHA-256. Targets: opinion ≤ 1.3 × bare render (signature included); a warm bare
+render ≤ 0.35 s.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 TARGET_RATIO = 1.3
+TARGET_WARM_S = 0.35
 WORKDIR = Path(tempfile.mkdtemp(prefix="bench-opinions-"))
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
 os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
@@ -61,7 +64,8 @@ def setup_django() -> None:
 
 
 def prepare(n: int) -> list[int]:
-    """Migrate, create the personas and `n` decided cases with a pending approval each."""
+    """Migrate, create the personas and `n` decided cases, each with an approval drafted, sent
+    and signed off (a pending Opinion, its render not run)."""
     from unittest import mock
 
     from django.core.management import call_command
@@ -69,14 +73,17 @@ def prepare(n: int) -> list[int]:
     from django.utils import timezone
 
     from accounts.services import personas_ensure
+    from documents import services as drafting
     from projects.models import Organization, Project, Submission
+    from projects.selectors import project_details
     from review.documents import opinion_issue
     from review.models import CaseState, ReviewCase
     from rules import engine
     from rules.services import assessment_run
 
     call_command("migrate", verbosity=0, interactive=False)
-    alice = personas_ensure()["alice"]
+    personas = personas_ensure()
+    alice, dana, helen = personas["alice"], personas["dana"], personas["helen"]
     organization = Organization.objects.get(pk=alice.profile.organization_id)
     facts, assessment = assessment_run(FACTS)
     frozen, result = engine.facts_to_payload(facts), assessment.as_dict(lang="zh")
@@ -101,6 +108,7 @@ def prepare(n: int) -> list[int]:
                 assessment=result,
                 policy_version=assessment.policy_version,
                 submitted_by=alice,
+                details=project_details(project),
             )
             with transaction.atomic():
                 case = ReviewCase.objects.create(
@@ -118,7 +126,9 @@ def prepare(n: int) -> list[int]:
                     decision_reason="项目能效达到标杆水平，节能措施可行。",
                     conditions="余热发电系统与熟料线同步建成投运。",
                 )
-                ids.append(opinion_issue(case=case, kind="approval").pk)
+                draft = opinion_issue(case=case, kind="approval")
+            drafting.draft_submit(draft=draft, by=dana)
+            ids.append(drafting.draft_sign(draft=draft, by=helen).opinion_id)
     return ids
 
 
@@ -239,6 +249,8 @@ def main() -> None:
         f"opinion / bare = {ratio_cpu:.2f}x CPU, {ratio_wall:.2f}x wall "
         f"({verdict} the {TARGET_RATIO}x target on CPU time)"
     )
+    warm = "within" if med["bare_cpu"] <= TARGET_WARM_S else "OVER"
+    print(f"warm bare render {med['bare_cpu']:.3f} s CPU ({warm} the {TARGET_WARM_S} s target)")
     rest = ids[1 + n :]
     for processes, batch in ((1, rest[:n]), (2, rest[n:])):
         per_minute = throughput(batch, processes)
