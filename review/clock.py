@@ -1,15 +1,19 @@
 """Working-day arithmetic on China's official calendar (《行政许可法》第八十二条: statutory limits
 are counted in working days, statutory holidays excluded).
 
-The calendar is the ``chinesecalendar`` package (module ``chinese_calendar``): public holidays
-and the make-up working days (调休上班) the State Council announces each year. Its data ends
+The calendar is, first, the years admins enter (``review.models.CalendarYear``: the State
+Council's schedule for a year, published around December of the year before), then the
+``chinesecalendar`` package (module ``chinese_calendar``): public holidays and the make-up working
+days (调休上班) the State Council announces each year. Its data ends
 with the last year it knows (2026 for the version pinned here). **For later years this module
 falls back to Monday–Friday**: holidays and make-up days of those years are not known until the
 State Council publishes them and the package is updated, so a deadline that reaches into such a
 year may move by a few days once the data exists. :func:`calendar_known` tells whether a date
 is covered, and pages show a note when a deadline relies on the fallback.
 
-Pure apart from the package's data: no database, no settings, and ``today`` is always passed in.
+Pure apart from the calendar data: the admin-entered years reach this module through a loader
+the review app registers (``official_years_loader``), no settings, and ``today`` is always passed
+in.
 Conventions (all counts are of working days):
 
 - the day an event happens is not counted; counting starts the next working day;
@@ -20,6 +24,7 @@ Conventions (all counts are of working days):
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -29,9 +34,46 @@ _ONE_DAY = timedelta(days=1)
 _MAX_SCAN_DAYS = 3660
 
 
+# Years admins entered (``review.models.CalendarYear``): year -> (holidays, make-up working days).
+# They take precedence over the package's data. Loaded through a loader the review app registers
+# (``review.apps``), so that this module itself never touches the database.
+_official: dict[int, tuple[frozenset[date], frozenset[date]]] | None = None
+_loader: Callable[[], dict[int, tuple[frozenset[date], frozenset[date]]]] | None = None
+
+
+def official_years_loader(
+    loader: Callable[[], dict[int, tuple[frozenset[date], frozenset[date]]]] | None,
+) -> None:
+    """Register where the admin-entered years come from; forgets what was loaded."""
+    global _loader
+    _loader = loader
+    official_years_reset()
+
+
+def official_years_reset() -> None:
+    """Forget the admin-entered years (after an admin changes one) and every cached answer."""
+    global _official
+    _official = None
+    calendar_known.cache_clear()
+    is_working_day.cache_clear()
+
+
+def _years() -> dict[int, tuple[frozenset[date], frozenset[date]]]:
+    global _official
+    if _official is None:
+        try:
+            _official = _loader() if _loader is not None else {}
+        except Exception:  # no table yet (migrations), no database: the package alone
+            return {}
+    return _official
+
+
 @functools.cache
 def calendar_known(day: date) -> bool:
-    """Whether the official calendar covers ``day`` (else the Mon–Fri fallback applies)."""
+    """Whether an official schedule covers ``day``: a year entered by admins, or the package's
+    data (else the Mon–Fri fallback applies and deadlines are estimates)."""
+    if day.year in _years():
+        return True
     try:
         chinese_calendar.is_workday(day)
     except NotImplementedError:
@@ -43,8 +85,13 @@ def calendar_known(day: date) -> bool:
 def is_working_day(day: date) -> bool:
     """An official working day: not a weekend or holiday, or a make-up working day (调休上班).
 
-    Outside the package's data (years after the last one it knows): Monday to Friday.
+    A year entered by admins decides first; then the package's data; outside both (years not yet
+    published): Monday to Friday.
     """
+    entered = _years().get(day.year)
+    if entered is not None:
+        holidays, workdays = entered
+        return day in workdays or (day.weekday() < 5 and day not in holidays)
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:

@@ -440,3 +440,43 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+    def clean(self) -> None:
+        """Dates as ISO strings of this year, sorted; a day is not both a holiday and a make-up
+        working day; make-up working days fall on weekends."""
+        from datetime import date as _date
+
+        from django.core.exceptions import ValidationError
+
+        errors: dict[str, list[str]] = {}
+        parsed: dict[str, list[_date]] = {}
+        for field in ("holidays", "workdays"):
+            days: list[_date] = []
+            for value in getattr(self, field) or []:
+                try:
+                    day = _date.fromisoformat(str(value).strip())
+                except ValueError:
+                    errors.setdefault(field, []).append(
+                        f"“{value}”不是有效日期（格式：2027-01-01）。"
+                    )
+                    continue
+                if day.year != self.year:
+                    errors.setdefault(field, []).append(f"{day}不在{self.year}年。")
+                days.append(day)
+            if len(days) > 60:
+                errors.setdefault(field, []).append("日期过多（不超过60个）。")
+            parsed[field] = sorted(set(days))
+        both = set(parsed.get("holidays", [])) & set(parsed.get("workdays", []))
+        if both:
+            errors.setdefault("workdays", []).append(
+                "同一天不能既放假又调休上班：" + "、".join(str(d) for d in sorted(both))
+            )
+        weekdays = [d for d in parsed.get("workdays", []) if d.weekday() < 5]
+        if weekdays:
+            errors.setdefault("workdays", []).append(
+                "调休上班日应为周末：" + "、".join(str(d) for d in weekdays)
+            )
+        if errors:
+            raise ValidationError(errors)
+        self.holidays = [d.isoformat() for d in parsed["holidays"]]
+        self.workdays = [d.isoformat() for d in parsed["workdays"]]

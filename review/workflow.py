@@ -61,6 +61,7 @@ class Action(StrEnum):
     LIFT_DEFERRAL = "lift_deferral"
     CONSENT_CHANGE = "consent_change"
     MOVE_AUTHORITY = "move_authority"
+    RECOMPUTE_DEADLINE = "recompute_deadline"
     REQUEST_CHANGE = "request_change"
     RECORD_CONSTRUCTION_START = "record_construction_start"
     EXPIRE = "expire"
@@ -264,6 +265,7 @@ AGREES_WITH: Final[Mapping[Action, frozenset[str]]] = {
 LABELS: Final[Mapping[Action, str]] = {
     A.EXTEND: "延长审查期限",
     A.MOVE_AUTHORITY: MOVE_AUTHORITY_LABEL,
+    A.RECOMPUTE_DEADLINE: "按官方节假日安排重新计算期限",
     **{move.action: move.label for move in reversed(MOVES)},
 }
 STATE_LABELS: Final[Mapping[State, str]] = {

@@ -281,6 +281,16 @@ def display_name(user: Any) -> str:
     return (getattr(profile, "display_name", "") or "") or user.get_username()
 
 
+def deadline_words(case: ReviewCase) -> str:
+    """The deadline as the applicant reads it, marked when it is an estimate (its year has no
+    official schedule yet: Monday–Friday assumed)."""
+    if case.deadline is None:
+        return "—"
+    if case.deadline_estimated:
+        return f"{case.deadline}（估算：该年度节假日安排尚未公布）"
+    return str(case.deadline)
+
+
 def case_title(case: ReviewCase) -> str:
     return f"案件{case.pk}（{case.project.name}）"
 

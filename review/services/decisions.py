@@ -23,6 +23,7 @@ from ..workflow import Action
 from .core import (
     begin,
     case_title,
+    deadline_words,
     finding_codes,
     finish,
     logger,
@@ -243,7 +244,7 @@ def case_lift_deferral(
         locked,
         subject=_("解除缓批"),
         message=_("%(name)s：缓批已解除（%(reason)s），重新审查，审查期限至%(d)s。")
-        % {"name": locked.project.name, "reason": reason.strip(), "d": locked.deadline},
+        % {"name": locked.project.name, "reason": reason.strip(), "d": deadline_words(locked)},
     )
     notify_handlers(locked, message=f"{case_title(locked)}：缓批已解除，重新计算审查期限。")
     return locked

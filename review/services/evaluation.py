@@ -20,7 +20,16 @@ from django.utils.translation import gettext as _
 from .. import clock
 from ..models import EvaluationBody, ExpertEvaluation, ReviewCase
 from ..workflow import Action
-from .core import begin, finish, raise_if, required, tell_applicant, today_or, too_long
+from .core import (
+    begin,
+    deadline_words,
+    finish,
+    raise_if,
+    required,
+    tell_applicant,
+    today_or,
+    too_long,
+)
 
 MAX_TEXT = 5000
 
@@ -189,6 +198,6 @@ def case_record_evaluation(
         locked,
         subject=_("评审报告已收到"),
         message=_("%(name)s：审查机关已于%(r)s收到评审报告，审查恢复计时，期限至%(d)s。")
-        % {"name": locked.project.name, "r": received_on, "d": locked.deadline},
+        % {"name": locked.project.name, "r": received_on, "d": deadline_words(locked)},
     )
     return evaluation

@@ -21,6 +21,7 @@ from .core import (
     CaseConflict,
     begin,
     case_title,
+    deadline_words,
     finish,
     heads_of,
     notify,
@@ -146,12 +147,12 @@ def case_approve_extension(
             "%(name)s：经本机关负责人批准，审查期限延长10个工作日，至%(d)s。延长理由：%(reason)s"
             "（《行政许可法》第四十二条）"
         )
-        % {"name": locked.project.name, "d": locked.deadline, "reason": request.reason},
+        % {"name": locked.project.name, "d": deadline_words(locked), "reason": request.reason},
     )
     notify(
         [request.requested_by],
         case=locked,
-        message=f"{case_title(locked)}：延长审查期限已批准，期限至{locked.deadline}。",
+        message=f"{case_title(locked)}：延长审查期限已批准，期限至{deadline_words(locked)}。",
     )
     return request
 

@@ -27,6 +27,7 @@ from .core import (
     case_lock,
     case_title,
     check_submission,
+    deadline_words,
     denormalise,
     finish,
     notify,
@@ -123,7 +124,7 @@ def case_accept(
         locked,
         subject=_("受理通知"),
         message=_("%(name)s：节能报告已受理，审查期限至%(deadline)s。")
-        % {"name": locked.project.name, "deadline": locked.deadline},
+        % {"name": locked.project.name, "deadline": deadline_words(locked)},
     )
     if assign_to is not None:
         assign(locked, by=by, assignee=assign_to, action=Action.ASSIGN, today=today)
@@ -333,7 +334,7 @@ def intake_deem_accepted(*, today: date) -> int:
                 locked,
                 subject=_("视为受理"),
                 message=_("%(name)s：审查机关逾期未告知，自%(r)s起视为受理，审查期限至%(d)s。")
-                % {"name": locked.project.name, "r": received, "d": locked.deadline},
+                % {"name": locked.project.name, "r": received, "d": deadline_words(locked)},
             )
             notify_handlers(
                 locked, message=f"{case_title(locked)}：{DEEMED_ACCEPTED_TEXT}，请尽快办理。"
