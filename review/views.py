@@ -3,6 +3,7 @@ notices. Thin: forms clean input, ``review.services`` decides, ``review.selector
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from accounts import roles
 from rules.selectors import (
@@ -26,6 +27,7 @@ from rules.selectors import (
     ROUTE_LABELS,
     province_name,
 )
+from scale.keyset import CURSOR_PARAM, keyset_page
 
 from . import audit, forms, permissions, selectors, services, workflow
 from .models import CaseState, ExpertEvaluation, ReviewCase
@@ -39,6 +41,16 @@ def _authority_only(user: Any) -> None:
         raise PermissionDenied(_("审查工作台仅供审查机关使用。"))
 
 
+def _queue_total(filters: selectors.QueueFilters, counts: selectors.QueueCounts) -> int | None:
+    """The queue's length when the counters know it (no filter, a state, overdue only)."""
+    rest = dataclasses.replace(filters, state="", overdue=False, sort="deadline")
+    if rest != selectors.QueueFilters() or (filters.state and filters.overdue):
+        return None
+    if filters.overdue:
+        return counts.overdue
+    return counts.by_state.get(filters.state, 0) if filters.state else counts.total
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """The reviewer's queue: cases of his scope, filtered and sorted, with counts per state."""
@@ -47,20 +59,31 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = forms.QueueFilterForm(request.GET or None)
     filters = form.filters() if request.GET else selectors.QueueFilters()
     qs = selectors.case_queue(user=request.user, filters=filters, today=today)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    cases = selectors.with_clocks(page.object_list, today=today)
+    # Keyset pages (issue 14): each page reads PAGE_SIZE rows off the deadline index, at any
+    # depth, and no COUNT of the whole list; the totals come from the case counters.
+    keyset = selectors.KEYSETS.get(filters.sort, selectors.KEYSETS["deadline"])
+    cursor = request.GET.get(CURSOR_PARAM) or None
+    try:
+        rows, next_cursor = keyset_page(qs, keyset, cursor, PAGE_SIZE)
+    except DRFValidationError:  # a mangled link: start again at the first page
+        cursor = None
+        rows, next_cursor = keyset_page(qs, keyset, None, PAGE_SIZE)
+    cases = selectors.with_clocks(rows, today=today)
     for case in cases:
         case.route_label = ROUTE_LABELS.get(case.route, case.route)  # type: ignore[attr-defined]
         case.province_label = province_name(case.province)  # type: ignore[attr-defined]
     counts = selectors.case_counts(user=request.user, today=today)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop(CURSOR_PARAM, None)
     return render(
         request,
         "review/queue.html",
         {
             "form": form,
-            "page": page,
+            "cursor": cursor,
+            "next_cursor": next_cursor,
+            "total": _queue_total(filters, counts),
             "cases": cases,
             "counts": counts,
             "state_counts": [(v, label, counts.by_state[v]) for v, label in CaseState.choices],

@@ -480,7 +480,7 @@ def generate(
         {
             "id": next(org_ids),
             "name": f"负载测试建设单位{i + 1:05d}",
-            "credit_code": f"LT{seed % 1000:03d}{i:013d}"[:18],
+            "credit_code": f"LT{seed % 1_000_000:06d}{i:010d}",
         }
         for i in range(org_count)
     ]

@@ -74,3 +74,31 @@ def test_cursor_round_trip_and_a_page_is_one_query(load, django_assert_num_queri
     with django_assert_num_queries(1):
         second, _ = keyset_page(qs, keyset, cursor, 10)
     assert not {c.pk for c in first} & {c.pk for c in second}
+
+
+def test_queue_page_walks_keyset_pages_and_totals_from_the_counters(
+    load, bob, bob_client, monkeypatch
+):
+    from review import views
+    from review.permissions import case_scope
+
+    expected = set(ReviewCase.objects.filter(case_scope(bob)).values_list("id", flat=True))
+    assert len(expected) > 10
+    seen: list[int] = []
+    monkeypatch.setattr(views, "PAGE_SIZE", 7)  # several pages of bob's cases
+    response = bob_client.get("/review/", {"sort": "-deadline"})
+    for _ in range(20):
+        assert response.status_code == 200
+        assert response.context["total"] == len(expected)
+        seen += [case.pk for case in response.context["cases"]]
+        if not response.context["next_cursor"]:
+            break
+        response = bob_client.get(
+            "/review/", {"sort": "-deadline", "cursor": response.context["next_cursor"]}
+        )
+    assert sorted(seen) == sorted(expected)
+    mangled = bob_client.get("/review/", {"cursor": "%%%"})
+    assert mangled.status_code == 200  # back at the first page
+    assert mangled.context["cursor"] is None
+    filtered = bob_client.get("/review/", {"q": "负载"})
+    assert filtered.context["total"] is None  # unknown without counting: not shown
