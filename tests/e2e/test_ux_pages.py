@@ -86,7 +86,8 @@ def _check_pages(page: Any, who: str, paths: list[str]) -> None:
         for path in paths:
             response = page.goto(f"{page.base_url}{path}")
             page.wait_for_load_state("networkidle")
-            assert response is not None and response.status == 200, (path, response)
+            assert response is not None, path
+            assert response.status == 200, (path, response.status)
             name = f"ux-{who}-{path.strip('/').replace('/', '-') or 'home'}-{width}"
             screenshot(page, name)
             scroll = page.evaluate("document.documentElement.scrollWidth")
