@@ -17,13 +17,16 @@ from documents.models import Draft, DraftState, DraftVersion
 TAG = "documents"
 
 
-def _errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+def _errors(exc: DjangoValidationError) -> dict[str, dict[str, list[str]]]:
+    """The project's error shape: {"errors": {field: [messages]}}."""
     if hasattr(exc, "error_dict"):
         return {
-            ("non_field_errors" if k == "__all__" else k): list(v)
-            for k, v in exc.message_dict.items()
+            "errors": {
+                ("non_field_errors" if k == "__all__" else k): list(v)
+                for k, v in exc.message_dict.items()
+            }
         }
-    return {"non_field_errors": list(exc.messages)}
+    return {"errors": {"non_field_errors": list(exc.messages)}}
 
 
 class VersionSerializer(serializers.ModelSerializer):
@@ -80,7 +83,9 @@ class DraftListApi(APIView):
     def get(self, request: Request) -> Response:
         state = request.query_params.get("state", "")
         if state and state not in DraftState.values:
-            return Response({"state": ["未知的状态"]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"errors": {"state": ["未知的状态"]}}, status=status.HTTP_400_BAD_REQUEST
+            )
         drafts = selectors.draft_list_for_user(user=request.user, state=state)
         return Response(DraftSerializer(drafts[: selectors.LIST_LIMIT], many=True).data)
 

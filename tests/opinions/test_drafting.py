@@ -348,7 +348,7 @@ def test_api_edit_return_and_sign(draft, bob, helen):
     assert stale.status_code == 409
     bad = bob_client.patch(url, {"sections": {"energy": ["1"]}}, content_type="application/json")
     assert bad.status_code == 400
-    assert "sections" in bad.json()
+    assert "sections" in bad.json()["errors"]
     assert bob_client.post(reverse("api-draft-submit", kwargs={"pk": draft.pk})).status_code == 200
     assert bob_client.post(reverse("api-draft-sign", kwargs={"pk": draft.pk})).status_code == 403
     returned = helen_client.post(
