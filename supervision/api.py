@@ -210,13 +210,13 @@ class SplitWarningsApi(APIView):
 # Owner moves
 # --------------------------------------------------------------------------------------------
 class ConstructionStartApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class ConstructionStartInputSerializer(serializers.Serializer):
         started_on = serializers.DateField()
 
-    @extend_schema(tags=[TAG], request=InputSerializer, responses=dict)
+    @extend_schema(tags=[TAG], request=ConstructionStartInputSerializer, responses=dict)
     def post(self, request: Request, pk: int) -> Response:
         case = selectors.case_get(pk=pk, user=request.user)
-        data = self.InputSerializer(data=request.data)
+        data = self.ConstructionStartInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return _call(
             lambda: construction_start_record(
@@ -231,7 +231,7 @@ class AcceptanceFileApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    class InputSerializer(serializers.Serializer):
+    class AcceptanceFileInputSerializer(serializers.Serializer):
         completed_on = serializers.DateField()
         actual_capacity = serializers.CharField(max_length=200)
         energy_lines = serializers.JSONField(binary=True)
@@ -247,10 +247,12 @@ class AcceptanceFileApi(APIView):
                     raise serializers.ValidationError({name: ["应为对象数组。"]})
             return attrs
 
-    @extend_schema(tags=[TAG], request=InputSerializer, responses=AcceptanceSerializer)
+    @extend_schema(
+        tags=[TAG], request=AcceptanceFileInputSerializer, responses=AcceptanceSerializer
+    )
     def post(self, request: Request, pk: int) -> Response:
         case = selectors.case_get(pk=pk, user=request.user)
-        data = self.InputSerializer(data=request.data)
+        data = self.AcceptanceFileInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         report = values.pop("report")
@@ -264,13 +266,15 @@ class AcceptanceFileApi(APIView):
 
 
 class RectificationReportApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class RectificationReportInputSerializer(serializers.Serializer):
         report = serializers.CharField(max_length=2000)
 
-    @extend_schema(tags=[TAG], request=InputSerializer, responses=RectificationSerializer)
+    @extend_schema(
+        tags=[TAG], request=RectificationReportInputSerializer, responses=RectificationSerializer
+    )
     def post(self, request: Request, pk: int) -> Response:
         rect = _rectification_for(request, pk)
-        data = self.InputSerializer(data=request.data)
+        data = self.RectificationReportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return _call(
             lambda: acceptance_services.rectification_report(
@@ -293,7 +297,7 @@ def _rectification_for(request: Request, pk: int) -> Rectification:
 # Authority moves
 # --------------------------------------------------------------------------------------------
 class AcceptanceCheckApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class AcceptanceCheckInputSerializer(serializers.Serializer):
         outcome = serializers.ChoiceField(choices=["recorded", "rectification"])
         note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
         items = serializers.ListField(
@@ -301,7 +305,9 @@ class AcceptanceCheckApi(APIView):
         )
         deadline = serializers.DateField(required=False, allow_null=True, default=None)
 
-    @extend_schema(tags=[TAG], request=InputSerializer, responses=AcceptanceSerializer)
+    @extend_schema(
+        tags=[TAG], request=AcceptanceCheckInputSerializer, responses=AcceptanceSerializer
+    )
     def post(self, request: Request, pk: int) -> Response:
         from django.http import Http404
 
@@ -309,7 +315,7 @@ class AcceptanceCheckApi(APIView):
         acceptance = selectors.acceptance_of(case)
         if acceptance is None:
             raise Http404
-        data = self.InputSerializer(data=request.data)
+        data = self.AcceptanceCheckInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         return _call(
@@ -326,14 +332,16 @@ class AcceptanceCheckApi(APIView):
 
 
 class RectificationOrderApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class RectificationOrderInputSerializer(serializers.Serializer):
         items = serializers.ListField(child=serializers.CharField(max_length=300), max_length=30)
         deadline = serializers.DateField()
 
-    @extend_schema(tags=[TAG], request=InputSerializer, responses=RectificationSerializer)
+    @extend_schema(
+        tags=[TAG], request=RectificationOrderInputSerializer, responses=RectificationSerializer
+    )
     def post(self, request: Request, pk: int) -> Response:
         case = selectors.case_get(pk=pk, user=request.user)
-        data = self.InputSerializer(data=request.data)
+        data = self.RectificationOrderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return _call(
             lambda: acceptance_services.rectification_order(
@@ -348,13 +356,15 @@ class RectificationOrderApi(APIView):
 
 
 class RectificationCloseApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class RectificationCloseInputSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=2000)
 
-    @extend_schema(tags=[TAG], request=InputSerializer, responses=RectificationSerializer)
+    @extend_schema(
+        tags=[TAG], request=RectificationCloseInputSerializer, responses=RectificationSerializer
+    )
     def post(self, request: Request, pk: int) -> Response:
         rect = _rectification_for(request, pk)
-        data = self.InputSerializer(data=request.data)
+        data = self.RectificationCloseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return _call(
             lambda: acceptance_services.rectification_close(
@@ -365,7 +375,7 @@ class RectificationCloseApi(APIView):
 
 
 class PenaltyApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class PenaltyInputSerializer(serializers.Serializer):
         basis = serializers.CharField(max_length=32)
         measure = serializers.CharField(max_length=200)
         amount_yuan = serializers.DecimalField(
@@ -375,10 +385,10 @@ class PenaltyApi(APIView):
         description = serializers.CharField(max_length=4000)
         target = serializers.IntegerField(required=False, allow_null=True, default=None)
 
-    @extend_schema(tags=[TAG], request=InputSerializer, responses=dict)
+    @extend_schema(tags=[TAG], request=PenaltyInputSerializer, responses=dict)
     def post(self, request: Request, pk: int) -> Response:
         case = selectors.case_get(pk=pk, user=request.user)
-        data = self.InputSerializer(data=request.data)
+        data = self.PenaltyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         target_id = v.pop("target")
@@ -409,21 +419,21 @@ def _inspection_out(inspection: Any) -> dict[str, Any]:
 
 
 class InspectionListApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InspectionListInputSerializer(serializers.Serializer):
         title = serializers.CharField(max_length=200)
         sample_size = serializers.IntegerField(min_value=1, max_value=500)
         seed = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
 
-    @extend_schema(tags=[TAG], responses=dict)
+    @extend_schema(tags=[TAG], responses=dict, operation_id="v1_supervision_inspections_list")
     def get(self, request: Request) -> Response:
         _authority_only(request.user)
         rows = selectors.inspections_for(user=request.user)[: selectors.LIST_LIMIT]
         return Response([_inspection_out(i) for i in rows])
 
-    @extend_schema(tags=[TAG], request=InputSerializer, responses=dict)
+    @extend_schema(tags=[TAG], request=InspectionListInputSerializer, responses=dict)
     def post(self, request: Request) -> Response:
         _authority_only(request.user)
-        data = self.InputSerializer(data=request.data)
+        data = self.InspectionListInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return _call(
             lambda: inspection_services.inspection_draw(by=request.user, **data.validated_data),
@@ -440,7 +450,7 @@ class InspectionDetailApi(APIView):
 
 
 class InspectionTargetApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InspectionTargetInputSerializer(serializers.Serializer):
         inspectors = serializers.ListField(
             child=serializers.CharField(max_length=150), max_length=20
         )
@@ -448,7 +458,7 @@ class InspectionTargetApi(APIView):
         compliant = serializers.BooleanField()
         findings = serializers.CharField(max_length=4000)
 
-    @extend_schema(tags=[TAG], request=InputSerializer, responses=dict)
+    @extend_schema(tags=[TAG], request=InspectionTargetInputSerializer, responses=dict)
     def post(self, request: Request, pk: int, target_pk: int) -> Response:
         from django.http import Http404
 
@@ -461,7 +471,7 @@ class InspectionTargetApi(APIView):
         )
         if target is None:
             raise Http404
-        data = self.InputSerializer(data=request.data)
+        data = self.InspectionTargetInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return _call(
             lambda: inspection_services.inspection_target_record(
@@ -477,19 +487,19 @@ class InspectionTargetApi(APIView):
 class MonitoringPushApi(APIView):
     """Push monthly energy use (all or nothing; idempotent on project code + month)."""
 
-    class RecordSerializer(serializers.Serializer):
+    class MonitoringPushRecordSerializer(serializers.Serializer):
         project_code = serializers.CharField(max_length=40)
         month = serializers.CharField(max_length=10, help_text="YYYY-MM")
         tce = serializers.FloatField()
 
-    class InputSerializer(serializers.Serializer):
+    class MonitoringPushInputSerializer(serializers.Serializer):
         records = serializers.ListField(child=serializers.DictField(), max_length=MAX_PUSH)
 
     @extend_schema(
         tags=[TAG],
         request=inline_serializer(
             "MonitoringPush",
-            {"records": RecordSerializer(many=True)},
+            {"records": MonitoringPushRecordSerializer(many=True)},
         ),
         responses=inline_serializer(
             "MonitoringPushResult",
@@ -502,7 +512,7 @@ class MonitoringPushApi(APIView):
     def post(self, request: Request) -> Response:
         if not permissions.can_import_monitoring(request.user):
             raise PermissionDenied("无权推送能耗监测数据。")
-        data = self.InputSerializer(data=request.data)
+        data = self.MonitoringPushInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             result = monitoring_services.monitoring_push(

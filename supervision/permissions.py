@@ -39,33 +39,56 @@ def _authenticated(user: Any) -> bool:
 
 
 def _authority_ids(user: Any) -> list[int]:
-    from authorities.selectors import authorities_of
+    from authorities.selectors import member_authority_ids
 
-    return [a.pk for a in authorities_of(user)]
+    return sorted(member_authority_ids(user))
+
+
+def _provinces(user: Any) -> list[str]:
+    """Provinces whose pre-routing cases (no authority) the user's provincial authority sees;
+    the profile's jurisdiction before authorities existed."""
+    if SCOPE_BY_AUTHORITY:
+        from authorities.selectors import provincial_provinces
+
+        return sorted(provincial_provinces(user))
+    return (
+        [roles.jurisdiction(user)] if roles.is_reviewer(user) and roles.jurisdiction(user) else []
+    )
 
 
 def is_authority_side(user: Any) -> bool:
-    """Reviewers and admins; a user with the applicant role never acts for the authority."""
+    """Admins and members of an authority (reviewers, heads); a user with the applicant role
+    never acts for the authority."""
     if not _authenticated(user):
         return False
-    return roles.is_admin(user) or (roles.is_reviewer(user) and not roles.is_applicant(user))
+    if roles.is_admin(user):
+        return True
+    if roles.is_applicant(user):
+        return False
+    return bool(_authority_ids(user) or _provinces(user)) or roles.is_reviewer(user)
 
 
 def authority_scope(user: Any) -> Q:
-    """Cases (any state) the authority side of ``user`` supervises, as a filter on ReviewCase."""
+    """Cases (any state) the authority side of ``user`` supervises, as a filter on ReviewCase:
+    his authorities' cases (``review.permissions.case_scope`` without window guidance)."""
     nothing = Q(pk__in=[])
     if not _authenticated(user):
         return nothing
     if roles.is_admin(user):
         return Q()
-    if roles.is_applicant(user) or not roles.is_reviewer(user):
+    if roles.is_applicant(user):
         return nothing
-    jurisdiction = roles.jurisdiction(user)
-    by_province = Q(province=jurisdiction) if jurisdiction else nothing
+    scope = nothing
+    provinces = _provinces(user)
     if SCOPE_BY_AUTHORITY:
-        # Cases routed before authorities existed carry none: the province decides for them.
-        return Q(authority_id__in=_authority_ids(user)) | (Q(authority__isnull=True) & by_province)
-    return by_province
+        ids = _authority_ids(user)
+        if ids:
+            scope |= Q(authority_id__in=ids)
+        if provinces:
+            scope |= Q(authority__isnull=True, province__in=provinces)
+    elif provinces:
+        scope |= Q(province__in=provinces)
+    return scope
 
 
 def cases_in_scope(user: Any) -> Any:
@@ -80,11 +103,13 @@ def inspection_scope(user: Any) -> Q:
         return nothing
     if roles.is_admin(user):
         return Q()
-    jurisdiction = roles.jurisdiction(user)
-    by_province = Q(province=jurisdiction) if jurisdiction else nothing
-    if SCOPE_BY_AUTHORITY:
-        return Q(authority_id__in=_authority_ids(user)) | (Q(authority__isnull=True) & by_province)
-    return by_province
+    scope = nothing
+    provinces = _provinces(user)
+    if SCOPE_BY_AUTHORITY and _authority_ids(user):
+        scope |= Q(authority_id__in=_authority_ids(user))
+    if provinces:
+        scope |= Q(authority__isnull=True, province__in=provinces)
+    return scope
 
 
 def is_owner_user(user: Any) -> bool:
@@ -110,13 +135,11 @@ def can_supervise(user: Any, case: ReviewCase) -> bool:
         return False
     if roles.is_admin(user):
         return True
-    if roles.is_applicant(user) or not roles.is_reviewer(user):
+    if roles.is_applicant(user):
         return False
-    in_province = bool(roles.jurisdiction(user)) and roles.jurisdiction(user) == case.province
-    if SCOPE_BY_AUTHORITY:
-        authority_id = getattr(case, "authority_id", None)
-        return authority_id in _authority_ids(user) if authority_id else in_province
-    return in_province
+    if SCOPE_BY_AUTHORITY and getattr(case, "authority_id", None):
+        return case.authority_id in _authority_ids(user)
+    return case.province in _provinces(user)
 
 
 def is_owner(user: Any, case: ReviewCase) -> bool:

@@ -79,12 +79,12 @@ def acceptance_data(case: ReviewCase, **overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def started(alice: User) -> Callable[[ReviewCase], ReviewCase]:
+def started(alice: User) -> Callable[..., ReviewCase]:
     from supervision.services.inventory import construction_start_record
 
-    def start(case: ReviewCase, on: date = date(2026, 3, 2)) -> ReviewCase:
+    def start(case: ReviewCase, on: date = date(2026, 3, 2), by: User | None = None) -> ReviewCase:
         return construction_start_record(
-            case=case, by=alice, started_on=on, today=date(2026, 11, 2)
+            case=case, by=by or alice, started_on=on, today=date(2026, 11, 2)
         )
 
     return start

@@ -3,11 +3,12 @@ reviewer in scope, reviewer of another province, national reviewer, admin."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from supervision.models import Acceptance, AcceptanceState, Rectification, RectificationState
 from supervision.services import acceptance as svc
@@ -15,6 +16,8 @@ from supervision.services import acceptance as svc
 from .conftest import acceptance_data, pdf_upload
 
 TODAY = date(2026, 11, 2)
+# A deadline after the real today (the services date their checks by the clock).
+LATER = (timezone.localdate() + timedelta(days=45)).isoformat()
 
 
 @pytest.fixture
@@ -128,7 +131,7 @@ def test_bob_orders_rectification_and_closes_it_through_the_pages(filed, alice_c
             "outcome": "rectification",
             "note": "第2项未落实",
             "items": "更换一级能效电机\n",
-            "deadline": "2026-12-31",
+            "deadline": LATER,
         },
     )
     assert response.status_code == 302
@@ -136,7 +139,7 @@ def test_bob_orders_rectification_and_closes_it_through_the_pages(filed, alice_c
     assert acceptance.state == AcceptanceState.RECTIFICATION
     rect = Rectification.objects.get(case=filed)
     assert rect.items == ["更换一级能效电机"]
-    assert str(rect.deadline) == "2026-12-31"
+    assert str(rect.deadline) == LATER
     # alice reports; bob closes
     assert (
         bob_client.get(reverse("supervision:rectification_report", args=[rect.pk])).status_code
