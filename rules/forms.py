@@ -48,7 +48,8 @@ class PolicyVersionForm(forms.Form):
     )
     increment_basis = forms.ChoiceField(
         label=_("按增量计算年综合能源消费量的项目"),
-        choices=IncrementBasis.choices,
+        choices=[("", _("沿用最新已发布版本")), *IncrementBasis.choices],
+        required=False,
         initial=IncrementBasis.UNCHANGED_RENOVATION,
     )
     regional_deducts_renewable = forms.BooleanField(

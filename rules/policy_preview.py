@@ -120,7 +120,7 @@ def _validate(data: Mapping[str, Any]) -> dict[str, list[str]]:
     if data.get("measures_edition") not in MEASURES_EDITIONS:
         add("measures_edition", _("《办法》版本须为2016或2023。"))
     basis = data.get("increment_basis")
-    if basis is not None and basis not in IncrementBasis.values:
+    if basis not in (None, "") and basis not in IncrementBasis.values:
         add("increment_basis", _("请选择按增量计算的项目范围。"))
     return errors
 
@@ -144,7 +144,8 @@ def _v2_defaults(data: Mapping[str, Any]) -> dict[str, Any]:
             "regional_deducts_feedstock": new_rules,
         }
     return {
-        name: data[name] if data.get(name) is not None else inherited[name] for name in V2_FIELDS
+        name: data[name] if data.get(name) not in (None, "") else inherited[name]
+        for name in V2_FIELDS
     }
 
 
