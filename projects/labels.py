@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from rules import engine
@@ -88,8 +89,25 @@ def path_label(path: str) -> str:
     return text
 
 
+_EN_WORDS = {"lpg": "LPG", "lng": "LNG", "tce": "tce", "tpd": "t/d", "30": "≥30%"}
+
+
+def english_name(code: str) -> str:
+    """A reader-friendly English name from a reference code (the reference data has Chinese
+    names only): 「cement_clinker」 → 「Cement clinker」, 「lpg」 → 「LPG」."""
+    words = [_EN_WORDS.get(w, w) for w in str(code).split("_") if w]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:] if text else str(code)
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
 def energy_type_label(code: str) -> str:
     row = engine.load_reference().energy_types.get(code)
+    if row is not None and _english():
+        return english_name(code)
     return row.name_zh if row else code
 
 
@@ -100,6 +118,8 @@ def unit_label(code: str) -> str:
 
 def product_label(code: str) -> str:
     row = engine.load_reference().benchmarks.get(code)
+    if row is not None and _english():
+        return english_name(code)
     return row.name_zh if row else code
 
 

@@ -53,7 +53,8 @@ ROUTE_LABELS = {
 }
 REVIEW_LEVEL_LABELS = {
     "none": gettext_lazy("无需审查"),
-    "delegated": gettext_lazy("省级下放"),
+    # Plain words: below the provincial threshold the province decides who reviews.
+    "delegated": gettext_lazy("由省级确定的审查机关审查"),
     "provincial": gettext_lazy("省级审查"),
 }
 RECOMMENDATION_LABELS = {

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import roles
+from common.numbers import format_number
 from review.models import CaseState
 from rules import charts, policy_preview, selectors
 from rules.charts import Table
@@ -272,6 +273,9 @@ def policy_version_create(request: HttpRequest) -> HttpResponse:
 def _parameter_text(value: Any) -> str:
     if isinstance(value, bool):
         return _("适用") if value else _("不适用")
+    if isinstance(value, int | float):
+        # Up to four decimals: 0.2990 and 0.3007 must not both read 「0.3」.
+        return format_number(value)
     return charts.display_value(value)
 
 
