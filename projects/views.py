@@ -211,6 +211,10 @@ def _step_context(
         context["case"] = selectors.latest_case(project)
         context["correction_items"] = _correction_items(project, context["case"])
         context["correction_note"] = _correction_note(context["case"])
+        context["products"] = [  # the panel compares declared unit energy with energy ÷ output
+            {"product": p.product, "annual_output": p.annual_output, "unit_energy": p.unit_energy}
+            for p in project.product_lines.all()
+        ]
         context["evidence_ids"] = {s.pk for s in project.substitution_sources.all() if s.evidence}
     if step == LAST_STEP and project is not None:
         context.update(_submit_context(project))
@@ -378,7 +382,7 @@ def _live(request: HttpRequest, project: Project | None) -> JsonResponse:
         )
     html = render_to_string(
         "projects/_assessment_panel.html",
-        {"assessment": assessment},
+        {"assessment": assessment, "products": payload.get("products") or []},
         request=request,
     )
     return JsonResponse({"assessment": assessment, "field_errors": {}, "html": html})

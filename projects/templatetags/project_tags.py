@@ -6,7 +6,9 @@ from typing import Any
 
 from django import template
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from common.numbers import format_number
 from projects import labels
 from projects.models import ConstructionType
 
@@ -120,3 +122,40 @@ def finding_message(finding: dict[str, Any]) -> str:
     if translation.get_language() == "en" and finding.get("message_en"):
         return str(finding["message_en"])
     return str(finding.get("message", ""))
+
+
+@register.filter
+def unit_energy_hints(assessment: Any, products: Any) -> list[str]:
+    """Where a declared unit energy disagrees with the project's own figures: for a single
+    product measured in kgce per unit, 年综合能耗 ÷ 年产量 should be near what was declared.
+    A neutral hint (the engine judges only the declared value against the benchmark)."""
+    if not assessment or not products or len(products) != 1:
+        return []
+    row = products[0]
+    efficiency = {e.get("product"): e for e in assessment.get("efficiency") or []}
+    entry = efficiency.get(row.get("product"))
+    try:
+        output = float(row.get("annual_output") or 0)
+        declared = float(row.get("unit_energy") or 0)
+        total = float((assessment.get("energy") or {}).get("equivalent_tce") or 0)
+    except (TypeError, ValueError):
+        return []
+    unit = str((entry or {}).get("unit", ""))
+    if entry is None or not unit.startswith("kgce/") or output <= 0 or declared <= 0 or total <= 0:
+        return []
+    derived = total * 1000 / output
+    gap = (derived - declared) / declared
+    if abs(gap) < 0.15:
+        return []
+    return [
+        _(
+            "按年综合能耗÷年产量推算，单位产品综合能耗约为 %(d)s %(u)s，"
+            "与填报的 %(v)s %(u)s 相差 %(g)s%%，请核实。"
+        )
+        % {
+            "d": format_number(derived),
+            "v": format_number(declared),
+            "u": unit,
+            "g": format_number(abs(gap) * 100, 0, trim=False),
+        }
+    ]
