@@ -52,6 +52,7 @@ class AdminRoleMixin:
 
 @admin.register(MonthlyEnergy)
 class MonthlyEnergyAdmin(AdminRoleMixin, admin.ModelAdmin):
+    change_list_template = "admin/supervision/monthlyenergy_change_list.html"
     list_display = ("project", "month", "tce", "source", "updated_at")
     list_filter = ("source",)
     search_fields = ("project__project_code", "project__name")
