@@ -22,6 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -429,7 +430,7 @@ def _derive_province(values: dict[str, Any]) -> None:
 
 
 def _export_bool(value: Any) -> str:
-    return "true" if value else "false"
+    return "是" if value else "否"
 
 
 TWO_HIGH = TableSpec(
@@ -970,11 +971,31 @@ def _cell(column: Column, value: Any) -> Any:
     return value
 
 
+def _choice_labels(spec: TableSpec) -> dict[str, dict[Any, str]]:
+    """Columns of coded values, as code -> the Chinese label the import accepts back."""
+    out: dict[str, dict[Any, str]] = {}
+    for column in spec.columns:
+        try:
+            choices = spec.model._meta.get_field(column.name).choices
+        except FieldDoesNotExist:
+            continue
+        if choices:
+            out[column.name] = {value: str(label) for value, label in choices}
+    return out
+
+
 def table_export_rows(spec: TableSpec, queryset: Iterable[Any]) -> Iterator[list[Any]]:
-    """The header (contract column names) then one row per object."""
-    yield safe_row(spec.names)
+    """The header then one row per object, as people read them and the import reads them back:
+    Chinese headers (each column's first accepted header), coded values by their Chinese label
+    (在建, 整改), yes/no as 是/否."""
+    yield safe_row(c.labels[0] if c.labels else c.name for c in spec.columns)
+    coded = _choice_labels(spec)
     for obj in queryset:
-        yield safe_row(_cell(c, getattr(obj, c.name)) for c in spec.columns)
+        yield safe_row(
+            coded[c.name].get(value, value) if c.name in coded else _cell(c, value)
+            for c in spec.columns
+            for value in (getattr(obj, c.name),)
+        )
 
 
 def table_export_csv(spec: TableSpec, queryset: Iterable[Any]) -> bytes:

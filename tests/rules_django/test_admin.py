@@ -12,6 +12,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from rules import demo
+from rules.imports import REGION_STATUS, TWO_HIGH
 from rules.models import EnergyBudget, PolicyVersion, RegionStatus, TwoHighEntry
 from tests.rules_django.conftest import (
     REGION_HEADER,
@@ -237,12 +238,16 @@ def test_export_has_the_import_columns(dana_client: Client) -> None:
     csv_text = dana_client.get(url("twohighentry", "export/csv")).content.decode("utf-8-sig")
     book = load_workbook(io.BytesIO(dana_client.get(url("regionstatus", "export/xlsx")).content))
 
-    assert csv_text.splitlines()[0].split(",") == TWO_HIGH_HEADER
+    # Chinese headers (each column's first accepted header) and labels, as people read them;
+    # the export re-imports unchanged (test_export_reimports_unchanged).
+    assert csv_text.splitlines()[0].split(",") == [c.labels[0] for c in TWO_HIGH.columns]
+    assert len(TWO_HIGH.columns) == len(TWO_HIGH_HEADER)
     assert CODE in csv_text
-    assert [c.value for c in next(book.worksheets[0].iter_rows())] == [
-        *REGION_HEADER,
-        "two_high_suspended",
-    ]
+    assert "in_construction" not in csv_text
+    assert "在建" in csv_text
+    region_header = [c.value for c in next(book.worksheets[0].iter_rows())]
+    assert region_header == [c.labels[0] for c in REGION_STATUS.columns]
+    assert len(region_header) == len(REGION_HEADER) + 1
 
 
 def test_export_action_exports_the_selected_rows(dana_client: Client) -> None:
