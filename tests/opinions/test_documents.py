@@ -329,7 +329,7 @@ def test_first_page_renders_with_ink_and_a_red_header(issued, kind, tmp_path):
 
 
 def test_a_draft_preview_is_watermarked_unnumbered_and_unsealed(make_case, tmp_path):
-    from review.documents import draft_preview_pdf, opinion_issue
+    from review.documents import draft_preview_html, draft_preview_pdf, opinion_issue
 
     draft = opinion_issue(case=make_case(), kind="approval")
     data = draft_preview_pdf(draft=draft)
@@ -337,7 +337,9 @@ def test_a_draft_preview_is_watermarked_unnumbered_and_unsealed(make_case, tmp_p
     assert "草稿" in text
     assert "〔签发时编号〕" in text
     assert "/Sig" not in data.decode("latin-1")
-    assert "电子印章" not in text
+    html = draft_preview_html(draft=draft)
+    assert 'id="seal"' not in html  # sealed only when signed off
+    assert "/verify/" not in html  # no verification address before there is a document
 
 
 def test_a_rerender_after_the_organization_is_renamed_prints_the_frozen_name(make_case, issue):
