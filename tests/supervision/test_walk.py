@@ -104,6 +104,9 @@ def test_walk_from_approval_to_operation(make_case, alice, bob, alice_client, bo
     )
     page = bob_client.get(reverse("supervision:case", args=[case.pk])).content.decode()
     assert "整改" in page.split('data-testid="inventory"')[1][:200]
+    review_page = bob_client.get(reverse("review:case", args=[case.pk])).content.decode()
+    assert 'data-testid="case-disposal">整改<' in review_page
+    assert reverse("supervision:case", args=[case.pk]) in review_page
 
     # twelve months of monitoring 12% above the approval
     records = [
