@@ -12,9 +12,11 @@ from unittest import mock
 import pytest
 from django.db import connection, transaction
 
+from documents import services as drafting
+from documents.models import NumberSequence
 from review.documents import opinion_issue
-from review.models import DocumentNumberCounter, Opinion
-from tests.opinions.conftest import make_case  # noqa: F401 - the fixture
+from review.models import Opinion
+from tests.opinions.conftest import helen, make_case  # noqa: F401 - the fixtures
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -37,10 +39,22 @@ def _worker_file(opinion: Opinion) -> Path:
     return found[0]
 
 
-def test_a_real_worker_renders_signs_and_stores_the_document(celery_worker_process, make_case):  # noqa: F811
+def _sign_off(case, kind: str, head, dana) -> Opinion:
+    """Draft, send and sign off (the number is taken here); the render is queued on commit."""
+    draft = opinion_issue(case=case, kind=kind)
+    drafting.draft_submit(draft=draft, by=dana)
+    return drafting.draft_sign(draft=draft, by=head).opinion
+
+
+def test_a_real_worker_renders_signs_and_stores_the_document(
+    celery_worker_process,
+    make_case,  # noqa: F811
+    helen,  # noqa: F811
+    dana,
+):
     case = make_case("deferral")
     with transaction.atomic():
-        opinion = opinion_issue(case=case, kind="deferral")
+        opinion = _sign_off(case, "deferral", helen, dana)
         assert Opinion.objects.get(pk=opinion.pk).state == Opinion.State.PENDING
     opinion = _wait_until_settled(opinion.pk)
     assert opinion.attempts == 1
@@ -53,7 +67,7 @@ def test_a_real_worker_renders_signs_and_stores_the_document(celery_worker_proce
     assert celery_worker_process.poll() is None
 
 
-def test_numbers_stay_gap_free_under_concurrent_decisions(make_case):  # noqa: F811
+def test_numbers_stay_gap_free_under_concurrent_sign_offs(make_case, helen, dana):  # noqa: F811
     cases = [make_case() for _ in range(8)]
     numbers: list[str] = []
     errors: list[BaseException] = []
@@ -63,7 +77,7 @@ def test_numbers_stay_gap_free_under_concurrent_decisions(make_case):  # noqa: F
         try:
             barrier.wait(timeout=30)
             with transaction.atomic():
-                numbers.append(opinion_issue(case=case, kind="approval").number)
+                numbers.append(_sign_off(case, "approval", helen, dana).number)
                 time.sleep(0.05)  # hold the counter lock while others queue up behind it
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
@@ -81,4 +95,4 @@ def test_numbers_stay_gap_free_under_concurrent_decisions(make_case):  # noqa: F
     sequence = sorted(int(n.split("〕")[1].removesuffix("号")) for n in numbers)
     assert sequence == list(range(1, len(cases) + 1))
     year = Opinion.objects.first().issued_on.year
-    assert DocumentNumberCounter.objects.get(authority="32", year=year).last == len(cases)
+    assert NumberSequence.objects.get(key="province:32", year=year).last == len(cases)
