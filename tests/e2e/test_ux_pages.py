@@ -77,7 +77,7 @@ def _serious_violations(page: Any, axe: str) -> list[dict[str, Any]]:
     return [v for v in violations if v["impact"] in SERIOUS]
 
 
-def _check_pages(page: Any, who: str, paths: list[str]) -> None:
+def _check_pages(page: Any, who: str, paths: list[str], status: int = 200) -> None:
     """Visit `paths` at each width; collect every overflow and axe problem, then assert once."""
     axe = _axe_source()
     problems: list[str] = []
@@ -87,7 +87,7 @@ def _check_pages(page: Any, who: str, paths: list[str]) -> None:
             response = page.goto(f"{page.base_url}{path}")
             page.wait_for_load_state("networkidle")
             assert response is not None, path
-            assert response.status == 200, (path, response.status)
+            assert response.status == status, (path, response.status)
             name = f"ux-{who}-{path.strip('/').replace('/', '-') or 'home'}-{width}"
             screenshot(page, name)
             scroll = page.evaluate("document.documentElement.scrollWidth")
@@ -144,3 +144,12 @@ def test_erin_queue_fits_a_phone_and_passes_axe(page, demo):
 def test_dana_overview_and_admin_fit_a_phone_and_pass_axe(page, demo):
     login(page, "dana")
     _check_pages(page, "dana", ["/policy/overview/", "/policy/barometer/", "/admin/"])
+
+
+def test_error_pages_are_branded_fit_a_phone_and_pass_axe(page, demo):
+    login(page, "alice")
+    _check_pages(page, "alice-404", ["/projects/999999/"], status=404)
+    assert "页面不存在" in page.content()
+    _check_pages(page, "alice-403", ["/review/"], status=403)
+    assert "无权访问此页面" in page.content()
+    assert page.locator("[data-testid=error-403] nav a").count() >= 2
