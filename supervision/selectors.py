@@ -258,13 +258,17 @@ def monitoring_view(*, case: ReviewCase, months: int = 24) -> MonitoringView:
         numeric=(1, 2, 3, 4),
         note="滚动12个月满12个月数据后计算；≥10%为需申请变更（2023《办法》）。",
     )
+    # Full windows only; before twelve months of data, the annualised figure so far.
+    complete = [(m, r) for m, r in zip(shown, rollings, strict=True) if r.complete]
+    plotted = complete or list(zip(shown, rollings, strict=True))
+    name = "滚动12个月" if complete else "年化（不足12个月）"
     chart = line_chart(
         title="滚动12个月能耗与批复能耗（吨标准煤）",
-        labels=[m.strftime("%y-%m") for m in shown],
+        labels=[m.strftime("%y-%m") for m, _ in plotted],
         series=[
-            Series("滚动12个月", [r.total_tce if r.complete else 0.0 for r in rollings]),
-            Series("批复年能耗", [approved] * len(shown)),
-            Series("批复×110%", [approved * 1.1] * len(shown)),
+            Series(name, [r.total_tce if complete else r.annualised_tce for _, r in plotted]),
+            Series("批复年能耗", [approved] * len(plotted)),
+            Series("批复×110%", [approved * 1.1] * len(plotted)),
         ],
         empty_message="暂无监测数据",
     )

@@ -16,7 +16,14 @@ from django.utils import timezone
 from review.models import CaseState, ReviewCase
 from rules.services import assessment_run
 from tests.projects.conftest import pdf_bytes
-from tests.review.conftest import bob2, frank, frank_client, make_case  # noqa: F401
+from tests.review.conftest import (  # noqa: F401  (fixtures)
+    bob2,
+    frank,
+    frank_client,
+    grace,
+    helen,
+    make_case,
+)
 
 ApprovedFactory = Callable[..., ReviewCase]
 DECIDED = datetime(2026, 1, 15, 10, 0, tzinfo=timezone.get_fixed_timezone(480))
