@@ -24,7 +24,7 @@ from documents.models import DocKind, Draft, DraftState, DraftVersion, Revocatio
 from documents.numbering import issuer_for, number_format, sequence_next
 from review.models import CaseEvent, Opinion, ReviewCase
 
-SECTION_KEYS = ("conditions", "requirements", "paragraphs", "items", "lift")
+SECTION_KEYS = ("measures", "conditions", "requirements", "paragraphs", "items", "lift")
 MAX_ITEMS = 30
 MAX_CHARS = 500
 EDITABLE = (DraftState.DRAFTING, DraftState.RETURNED)

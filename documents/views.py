@@ -22,6 +22,7 @@ from documents import permissions, selectors, services
 from documents.models import DraftState
 
 SECTION_LABELS = {
+    "measures": gettext_lazy("主要节能措施（每行一条）"),
     "conditions": gettext_lazy("审查意见条件（每行一条）"),
     "requirements": gettext_lazy("有关要求（每行一条）"),
     "paragraphs": gettext_lazy("正文段落（每行一段）"),

@@ -224,10 +224,11 @@ class DocumentBuilder:
         return rows
 
     def _saving_measures(self) -> list[str]:
-        raw = self.facts.get("saving_measures") or self.details.get("saving_measures") or []
-        if isinstance(raw, str):
-            raw = [line for line in raw.splitlines() if line.strip()]
-        return [str(m).strip()[:300] for m in raw if str(m).strip()][:20]
+        """主要节能措施: as the draft states them, else as the application listed them."""
+        edited = self.sections.get("measures")
+        if edited:
+            return [str(m) for m in edited]
+        return frozen_saving_measures(self.facts, self.details)
 
     def region_name(self, code: str) -> str:
         regions = self.reference.regions
@@ -242,32 +243,29 @@ class DocumentBuilder:
         """The city and county authorities of the project's location (from the authorities
         table, else named after GB/T 2260), and the provincial energy-conservation inspectorate."""
         region = self.facts.get("region") or self.case.project.region or ""
+        regions = self.reference.regions
         names: list[str] = []
-        try:
-            from authorities.models import Authority, AuthorityLevel
-
-            local = [
-                a
-                for a in Authority.objects.filter(
-                    province=region[:2],
-                    level__in=(AuthorityLevel.CITY, AuthorityLevel.COUNTY),
-                    is_active=True,
-                )
-                if a.covers(region) and a.name != self.issuer.name
-            ]
-            names = [a.name for a in sorted(local, key=lambda a: len(a.code))]
-        except Exception:  # noqa: BLE001 - the table is optional for rendering
-            names = []
-        if not names and len(region) == 6:
-            regions = self.reference.regions
-            city = regions.get(region[:4] + "00", "")
-            county = regions.get(region, "")
-            if city and city not in ("市辖区", "县"):
-                names.append(f"{city}发展和改革委员会")
-            if county and county != city and region[4:] != "00":
-                names.append(f"{county}发展和改革局")
+        for level, code in (("city", region[:4] + "00"), ("county", region)):
+            if len(region) != 6 or (level == "county" and region[4:] == "00"):
+                continue
+            found = self._local_authority(region, level)
+            label = regions.get(code, "")
+            if found:
+                names.append(found)
+            elif label and label not in ("市辖区", "县", "省直辖县级行政区划"):
+                names.append(f"{label}发展和改革{'委员会' if level == 'city' else '局'}")
         names.append(f"{self.issuer.province_name}节能监察中心")
         return "，".join(dict.fromkeys(n for n in names if n != self.issuer.name))
+
+    def _local_authority(self, region: str, level: str) -> str:
+        from authorities.models import Authority
+
+        covering = [
+            a
+            for a in Authority.objects.filter(province=region[:2], level=level, is_active=True)
+            if a.covers(region)
+        ]
+        return max(covering, key=lambda a: len(a.code)).name if covering else ""
 
     def _two_high(self) -> dict[str, Any]:
         label = self.engine.messages.label
@@ -331,14 +329,19 @@ class DocumentBuilder:
         case = self.case
         evaluations = []
         if case.pk:
-            evaluations = [
-                {
-                    "by": e.evaluator,
-                    "on": chinese_date(e.evaluated_on),
-                    "conclusion": e.conclusion.strip()[:600],
-                }
-                for e in case.evaluations.all()
-            ]
+            for e in case.evaluations.all():
+                day = (
+                    getattr(e, "evaluated_on", None)
+                    or getattr(e, "received_on", None)
+                    or getattr(e, "commissioned_on", None)
+                )
+                evaluations.append(
+                    {
+                        "by": e.evaluator,
+                        "on": chinese_date(day) if day else "",
+                        "conclusion": (e.conclusion or "").strip()[:600] or "评审中",
+                    }
+                )
         guidance = ""
         if case.guidance_outcome:
             guidance = texts.GUIDANCE_LABELS.get(case.guidance_outcome, case.guidance_outcome)
@@ -394,6 +397,14 @@ class DocumentBuilder:
             "items": items([str(i) for i in s.get("items") or []]),
             "lift": items([str(i) for i in s.get("lift") or []]),
         }
+
+
+def frozen_saving_measures(facts: dict[str, Any], details: dict[str, Any]) -> list[str]:
+    """The main energy-saving measures the application listed (facts or details), if any."""
+    raw = facts.get("saving_measures") or details.get("saving_measures") or []
+    if isinstance(raw, str):
+        raw = raw.splitlines()
+    return [str(m).strip()[:300] for m in raw if str(m).strip()][:20]
 
 
 def _qr(url: str) -> str:

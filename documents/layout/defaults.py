@@ -31,6 +31,13 @@ def _lift(case: Any) -> list[str]:
     return found or ["按本决定所列缓批理由完成整改并提交证明材料。"]
 
 
+def _measures(case: Any) -> list[str]:
+    from documents.layout.content import frozen_saving_measures
+
+    submission = case.submission
+    return frozen_saving_measures(submission.facts or {}, getattr(submission, "details", {}) or {})
+
+
 def default_sections(
     *, case: Any, kind: str, extra: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -42,6 +49,7 @@ def default_sections(
             "conditions": text_items(case.conditions),
             "requirements": texts.approval_requirements(edition),
             "paragraphs": reason,
+            "measures": _measures(case),
         }
     if kind == "rejection":
         return {"paragraphs": reason, "requirements": texts.rejection_requirements(edition)}

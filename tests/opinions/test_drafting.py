@@ -366,3 +366,97 @@ def test_api_edit_return_and_sign(draft, bob, helen):
     again = helen_client.post(reverse("api-draft-sign", kwargs={"pk": draft.pk}))
     assert again.status_code == 409
     assert DraftVersion.objects.filter(draft=draft).count() == 6
+
+
+# --- content ---------------------------------------------------------------------------------
+def _context(case, kind: str = "approval", sections: dict | None = None) -> dict:
+    from documents.layout.content import DocumentInput, document_context
+
+    return document_context(
+        DocumentInput(
+            case=case,
+            kind=kind,
+            sections=sections or {},
+            number="",
+            issued_on=case.submitted_at.date(),
+            token="t",
+        )
+    )
+
+
+def test_saving_measures_come_from_the_application_or_the_draft(make_case, bob):
+    case = make_case()
+    submission = case.submission
+    submission.details = {**submission.details, "saving_measures": ["余热发电", "变频调速"]}
+    submission.save(update_fields=["details"])
+    draft = opinion_issue(case=case, kind="approval")
+    assert draft.sections["measures"] == ["余热发电", "变频调速"]
+    services.draft_edit(draft=draft, by=bob, sections={"measures": ["高效篦冷机"]})
+    draft.refresh_from_db()
+    assert _context(case, sections=draft.sections)["project"]["measures"] == ["高效篦冷机"]
+
+
+def test_a_version_1_assessment_prints_its_totals_with_the_rules(make_case):
+    case = make_case()
+    energy = case.submission.assessment["energy"]
+    case.submission.assessment["energy"] = {
+        "equivalent_tce": energy["equivalent_tce"],
+        "equal_value_tce": energy["equal_value_tce"],
+        "counted_tce": energy["counted_tce"],
+        "renewable_deduction_tce": 120.5,
+        "electricity_kwh": energy["electricity_kwh"],
+    }
+    case.submission.save(update_fields=["assessment"])
+    doc = _context(case)["energy"]
+    assert doc["v2"] is False
+    assert [f["label"] for f in doc["figures"]] == [
+        "年综合能源消费量（当量值）",
+        "计入能耗双控的能源消费量",
+    ]
+    assert doc["renewable_tce"] == "120.50"
+    assert doc["electricity_wan_kwh"] == f"{energy['electricity_kwh'] / 10000:,.2f}"
+
+
+def test_a_version_2_assessment_names_the_rule_each_figure_serves(make_case):
+    doc = _context(make_case())["energy"]
+    assert doc["v2"] is True
+    rules = {f["label"]: f["rule"] for f in doc["figures"]}
+    assert "审查层级" in rules["年综合能源消费量（当量值）"]
+    assert "窗口指导" in rules["新增能耗"]
+    assert "替代" in rules["计入能耗双控的能源消费量"]
+    assert doc["fossil_tce"] != "0.00"
+
+
+def test_the_review_history_names_acceptance_evaluation_and_guidance(make_case, bob):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from review.models import ExpertEvaluation
+
+    case = make_case(
+        "deferral",
+        accepted_at=timezone.now(),
+        guidance_outcome="supported_with_conditions",
+        guidance_notes="同意建设，须落实煤炭减量替代。",
+    )
+    ExpertEvaluation.objects.create(
+        case=case,
+        evaluator="江苏省节能技术评审中心",
+        evaluated_on=date(2026, 4, 2),
+        conclusion="节能报告基本可行。",
+        recorded_by=bob,
+    )
+    history = _context(case, "deferral")["history"]
+    assert history["accepted"]
+    assert history["evaluations"] == [
+        {"by": "江苏省节能技术评审中心", "on": "2026年4月2日", "conclusion": "节能报告基本可行。"}
+    ]
+    assert history["guidance"] == "附条件同意"
+    assert history["window_guidance"] is True
+
+
+def test_copy_to_names_the_city_and_county_authorities_of_the_location(make_case):
+    doc = _context(make_case())
+    assert doc["copy_to"].startswith("苏州市发展和改革委员会，虎丘区发展和改革局")
+    assert "江苏省发展和改革委员会" not in doc["copy_to"]  # the issuer does not copy itself
