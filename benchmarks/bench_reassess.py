@@ -118,18 +118,25 @@ def facts_for(rng: random.Random, index: int, regions: list[str], benchmarks: An
         {"description": f"关停落后产能{k + 1}", "saved_tce": _log_uniform(rng, 100, 80000)}
         for k in range(rng.choices([0, 1, 2], [5, 3, 1])[0])
     ]
+    national_major = rng.random() < 0.03
+    # Contract v2: feedstock never above the project's use (here a share of its electricity
+    # alone); a national major project names its filing and relief share.
+    feedstock = round(electricity * 0.0001229 * rng.choice([0, 0, 0, 0.2, 0.8]), 2)
     return {
         "project_code": f"{day:%y%m}-{region}-04-01-{index:06d}",
         "name": f"基准测试项目{index}",
         "region": region,
         "industry": industry,
         "construction_type": construction,
-        "national_major_project": rng.random() < 0.03,
+        "unchanged_site_process_equipment": construction == "renovation" and rng.random() < 0.5,
+        "national_major_project": national_major,
+        "national_major_document": f"国办函〔2026〕{index}号" if national_major else "",
+        "national_major_relief_share": rng.choice([0.3, 0.5, 1.0]) if national_major else 0,
         "submitted_on": day.isoformat(),
         "energy": energy,
         "baseline_energy": baseline,
         "renewable_electricity_kwh": round(electricity * rng.choice([0, 0, 0, 0.1, 0.3]), 2),
-        "feedstock_tce": rng.choice([0, 0, 0, 500, 5000]),
+        "feedstock_tce": feedstock,
         "products": products,
         "substitution_sources": sources,
     }
