@@ -74,6 +74,25 @@ def out_of_range() -> str:
     return _("数值超出允许范围（绝对值不超过 %(limit).0e）。") % {"limit": NUMBER_MAX}
 
 
+def not_a_number(value: Any) -> bool:
+    """True for a value that cannot be a number at all (an object, a list, a boolean, or text
+    that does not parse); None and empty text count as not given."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return False
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return True
+    if isinstance(value, str):
+        try:
+            float(value.replace(",", "").strip())
+        except ValueError:
+            return True
+    return False
+
+
+def not_a_number_message() -> str:
+    return _("应为数字。")
+
+
 def number_out_of_range(value: Any) -> bool:
     """True for a number (or numeric text) that is not finite or beyond NUMBER_MAX; other
     values are left to the engine to judge."""
@@ -99,7 +118,9 @@ def limit_errors(data: Mapping[str, Any]) -> dict[str, list[str]]:
         if isinstance(value, str) and len(value) > limit:
             errors[key] = [too_long(limit)]
     for key in SCALAR_NUMBERS:
-        if number_out_of_range(data.get(key)):
+        if not_a_number(data.get(key)):
+            errors[key] = [not_a_number_message()]
+        elif number_out_of_range(data.get(key)):
             errors[key] = [out_of_range()]
     for key, limit in LIST_MAX.items():
         rows = data.get(key)

@@ -35,6 +35,8 @@ class FactNumberField(serializers.Field):
     beyond ±limits.NUMBER_MAX are refused here."""
 
     def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict | list):
+            raise serializers.ValidationError(limits.not_a_number_message())
         if limits.number_out_of_range(data):
             raise serializers.ValidationError(limits.out_of_range())
         return data

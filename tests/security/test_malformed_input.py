@@ -137,3 +137,14 @@ def test_openapi_documents_the_limits(alice_client):
     assert project["substitution_sources"]["maxItems"] == limits.SOURCES_MAX
     line = components["ProjectEnergyLineInputRequest"]["properties"]
     assert line["quantity"]["maximum"] == limits.NUMBER_MAX
+
+
+@pytest.mark.parametrize("value", [{"a": 1}, [1], "AAA", True])
+@pytest.mark.parametrize(
+    "field", ["renewable_electricity_kwh", "feedstock_tce", "national_major_relief_share"]
+)
+def test_scalar_numbers_that_are_not_numbers_are_400(alice_client, field, value):
+    response = _post(alice_client, {"name": "非数字", field: value})
+    assert response.status_code == 400, response.content[:300]
+    assert field in _errors(response)
+    assert not Project.objects.filter(name="非数字").exists()
