@@ -119,15 +119,16 @@ def test_render_is_queued_only_after_the_sign_off_commits(
 ):
     draft = services.draft_submit(draft=opinion_issue(case=make_case(), kind="approval"), by=bob)
     with (
-        mock.patch("review.tasks.opinion_render_task.delay") as delay,
+        mock.patch("review.documents.opinion_render") as render,
         django_capture_on_commit_callbacks(execute=False) as callbacks,
     ):
         draft = services.draft_sign(draft=draft, by=helen)
-        assert not delay.called
-    assert len(callbacks) == 1
-    with mock.patch("review.tasks.opinion_render_task.delay") as delay:
-        callbacks[0]()
-    delay.assert_called_once_with(draft.opinion_id)
+        assert not render.called
+    assert len(callbacks) == 1  # the render message goes out only once the sign-off commits
+    assert draft.opinion.state == Opinion.State.PENDING
+    callbacks[0]()  # eager in tests: the worker's task runs here
+    draft.opinion.refresh_from_db()
+    assert draft.opinion.state == Opinion.State.READY
 
 
 def test_unknown_kind_is_a_field_error_and_leaves_nothing(make_case):
