@@ -2,8 +2,9 @@
 the exempt industries and project types (发改环资规〔2017〕1975号) and the coal-control regions.
 
 Effective-dated, with change history and a 修改理由 for each change; every value is checked
-as the engine will read it. A save or delete applies to the next assessment
-(rules.reference_data drops its cache).
+as the engine will read it; spreadsheet 导入 (all rows or none) and 导出 as for the other policy
+data (rules.imports_reference). A save, delete or import applies to the next assessment
+(rules.reference_data notices the change).
 """
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from rules import engine
+from rules.admin import ImportExportMixin
+from rules.imports_reference import (
+    COAL_CONTROL_REGION,
+    EFFICIENCY_BENCHMARK,
+    EXEMPT_INDUSTRY,
+    EXEMPT_PROJECT_TYPE,
+)
 from rules.models import CoalControlRegion, EfficiencyBenchmark, ExemptIndustry, ExemptProjectType
 
 CONSTRUCTION_TYPES = ("new", "expansion", "renovation")
@@ -156,7 +164,8 @@ class ReasonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EfficiencyBenchmark)
-class EfficiencyBenchmarkAdmin(ReasonAdmin):
+class EfficiencyBenchmarkAdmin(ImportExportMixin, ReasonAdmin):
+    import_spec = EFFICIENCY_BENCHMARK
     form = EfficiencyBenchmarkForm
     list_display = (
         "product",
@@ -183,21 +192,24 @@ class EfficiencyBenchmarkAdmin(ReasonAdmin):
 
 
 @admin.register(ExemptIndustry)
-class ExemptIndustryAdmin(ReasonAdmin):
+class ExemptIndustryAdmin(ImportExportMixin, ReasonAdmin):
+    import_spec = EXEMPT_INDUSTRY
     form = ExemptIndustryForm
     list_display = ("code", "name_zh", "list_item", "effective_from", "effective_to")
     search_fields = ("code", "name_zh", "list_item")
 
 
 @admin.register(ExemptProjectType)
-class ExemptProjectTypeAdmin(ReasonAdmin):
+class ExemptProjectTypeAdmin(ImportExportMixin, ReasonAdmin):
+    import_spec = EXEMPT_PROJECT_TYPE
     form = ExemptProjectTypeForm
     list_display = ("type", "name_zh", "effective_from", "effective_to")
     search_fields = ("type", "name_zh")
 
 
 @admin.register(CoalControlRegion)
-class CoalControlRegionAdmin(ReasonAdmin):
+class CoalControlRegionAdmin(ImportExportMixin, ReasonAdmin):
+    import_spec = COAL_CONTROL_REGION
     form = CoalControlRegionForm
     list_display = ("code", "name_zh", "effective_from", "effective_to", "applies_to")
     list_filter = ("effective_from",)

@@ -406,3 +406,83 @@ def test_assess_on_an_unmigrated_database_says_so_in_one_line(tmp_path: Path) ->
     assert "数据库尚未迁移" in lines[0]
     assert "migrate" in lines[0]
     assert "Traceback" not in done.stderr
+
+
+# ------------------------------------------------------------------------------------------
+# Spreadsheet import and export of the reference data
+# ------------------------------------------------------------------------------------------
+def test_the_shipped_csvs_import_unchanged() -> None:
+    from rules.imports import table_import
+    from rules.imports_reference import REFERENCE_SPECS
+
+    data_dir = ROOT / "rules" / "data"
+    files = {
+        "efficiency_benchmark": "efficiency_benchmarks.csv",
+        "exempt_industry": "exempt_industries.csv",
+        "exempt_project_type": "exempt_project_types.csv",
+        "coal_control_region": "coal_control_regions.csv",
+    }
+    for spec in REFERENCE_SPECS:
+        path = data_dir / files[spec.slug]
+        result = table_import(spec, path.read_bytes(), filename=path.name, by=None)
+        assert (result.created, result.updated) == (0, 0), spec.slug
+        assert result.unchanged == spec.model.objects.count(), spec.slug
+
+
+def test_a_coal_region_import_applies_to_the_next_assessment(payload: dict[str, Any]) -> None:
+    from rules.imports import table_import
+    from rules.imports_reference import COAL_CONTROL_REGION
+
+    CoalControlRegion.objects.filter(code="32").delete()
+    _, before = assessment_run(payload)
+    assert "COAL_SUBSTITUTION_REQUIRED" not in codes(before)
+
+    rows = [
+        ["code", "name_zh", "effective_from", "effective_to", "applies_to", "basis"],
+        ["3205", "苏州市", "2026-01-01", "", "new;expansion", "测试依据"],
+    ]
+    result = table_import(COAL_CONTROL_REGION, csv_bytes(rows), filename="c.csv", by=None)
+    _, after = assessment_run(payload)
+
+    assert result.created == 1
+    assert "COAL_SUBSTITUTION_REQUIRED" in codes(after)
+
+
+def test_a_bad_reference_import_lists_every_bad_row_and_changes_nothing() -> None:
+    from rules.imports import ImportRejected, table_import
+    from rules.imports_reference import COAL_CONTROL_REGION
+
+    before = CoalControlRegion.objects.count()
+    rows = [
+        ["code", "name_zh", "effective_from", "effective_to", "applies_to", "basis"],
+        ["3205", "苏州市", "2026-01-01", "", "new", "ok"],
+        ["999", "坏", "2026-01-01", "", "new", "x"],
+        ["3206", "南通市", "not a date", "", "demolition", "x"],
+    ]
+    with pytest.raises(ImportRejected) as info:
+        table_import(COAL_CONTROL_REGION, csv_bytes(rows), filename="c.csv", by=None)
+
+    assert sorted(set(info.value.rows)) == [3, 4]
+    assert CoalControlRegion.objects.count() == before
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_admin_import_page_and_export(dana_client: Client, model: str) -> None:
+    assert dana_client.get(f"/admin/rules/{model}/import/").status_code == 200
+    response = dana_client.get(f"/admin/rules/{model}/export/csv/")
+    assert response.status_code == 200
+    assert len(response.content.decode("utf-8-sig").splitlines()) > 1
+
+
+@pytest.mark.parametrize("slug", ["efficiency_benchmark", "exempt_industry", "coal_control_region"])
+def test_an_export_reimports_unchanged(slug: str) -> None:
+    from rules.imports import table_export_csv, table_import
+    from rules.imports_reference import REFERENCE_SPECS
+
+    spec = next(s for s in REFERENCE_SPECS if s.slug == slug)
+    exported = table_export_csv(spec, spec.model.objects.order_by(*spec.key))
+
+    result = table_import(spec, exported, filename=f"{slug}.csv", by=None)
+
+    assert (result.created, result.updated) == (0, 0)
+    assert result.unchanged == spec.model.objects.count()
