@@ -177,3 +177,21 @@ def test_queue_of_grace_shows_only_suzhou_with_constant_queries(
     assert len(response.context["cases"]) == 8
     assert all(c.authority.code == "3205" for c in response.context["cases"])
     assert "苏州市发展改革委" in response.content.decode()
+
+
+def test_cases_from_before_routing_take_their_authority_in_the_backfill(make_case, alice, grace):
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("review.migrations.0006_backfill_case_authority").backfill
+    suzhou = _suzhou(make_case)
+    provincial = make_case()
+    ReviewCase.objects.filter(pk__in=[suzhou.pk, provincial.pk]).update(authority=None)
+    # before the backfill, the provincial authority sees the rows without an authority
+    suzhou.refresh_from_db()
+    assert not permissions.can_view_case(grace, suzhou)
+    backfill(apps, None)
+    codes = dict(ReviewCase.objects.values_list("pk", "authority__code"))
+    assert codes[suzhou.pk] == "3205"
+    assert codes[provincial.pk] == "32"
