@@ -133,3 +133,42 @@ def test_new_endpoints_answer_403_to_the_wrong_party_inside_the_authority(
     r = api(helen).post(f"/api/v1/cases/{case.pk}/extension/approve/", {})
     assert r.status_code == 409
     assert r.json()["code"] == "conflict"
+
+
+NEW_PAGES = (
+    "commission_evaluation",
+    "record_evaluation",
+    "request_extension",
+    "approve_extension",
+    "refuse_extension",
+    "lift_deferral",
+    "consent_change",
+)
+
+
+@pytest.mark.parametrize("action", NEW_PAGES)
+def test_new_move_pages_per_persona(make_case, bob, personas, frank, action):
+    from django.test import Client
+
+    case = under_review(make_case(), by=bob)
+    services.case_request_extension(case=case, by=bob, reason="评审")
+    url = reverse("review:case_action", args=[case.pk, action])
+    expected = {
+        "alice": 404,  # applicants never reach the authority's pages
+        "carol": 404,
+        "grace": 404,  # another authority (苏州市发展和改革委员会)
+        "frank": 404,  # another province
+        "erin": 404,  # not a window-guidance case
+    }
+    users = {**personas, "frank": frank}
+    for who, status in expected.items():
+        client = Client()
+        client.force_login(users[who])
+        assert client.get(url).status_code == status, who
+        assert client.post(url, {"version": case.version}).status_code == status, who
+    head_moves = {"approve_extension", "refuse_extension"}
+    wrong = personas["bob"] if action in head_moves else personas["helen"]
+    client = Client()
+    client.force_login(wrong)
+    assert client.post(url, {"version": case.version}).status_code == 403
+    assert ExtensionRequest.objects.get(case=case).state == "pending"
