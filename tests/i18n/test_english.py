@@ -230,6 +230,8 @@ def test_every_template_literal_is_in_the_catalogue() -> None:
     for path in sorted((Path(settings.BASE_DIR) / "templates").rglob("*.html")):
         for match in literal.finditer(path.read_text(encoding="utf-8")):
             text = match.group(1) if match.group(1) is not None else match.group(2)
-            if text not in msgids:
+            # makemessages doubles "%" in template literals (python-format); so does the
+            # translate tag when it looks them up.
+            if text not in msgids and text.replace("%", "%%") not in msgids:
                 missing.append(f"{path.name}: {text}")
     assert not missing, missing
