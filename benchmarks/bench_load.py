@@ -226,8 +226,10 @@ def measure(
     started = time.perf_counter()
     while time.perf_counter() - started < seconds and len(latencies) < 5000:
         t0 = time.perf_counter()
-        request(port, method, path, headers, body)
+        status, content = request(port, method, path, headers, body)
         latencies.append(time.perf_counter() - t0)
+        if status >= 400:  # an error page is not throughput
+            raise SystemExit(f"{name}: {method} {path} answered {status}: {content[:300]!r}")
     elapsed = time.perf_counter() - started
     latencies.sort()
     return Result(

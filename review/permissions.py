@@ -78,14 +78,14 @@ def project_scope_q(user: Any) -> Q:
 
     if not _authority_side(user):
         return Q(pk__in=[])
-    latest = ReviewCase.objects.filter(project=OuterRef("project")).order_by("-pk").values("pk")
-    return Q(
-        Exists(
-            ReviewCase.objects.filter(
-                case_scope(user), project=OuterRef("pk"), pk=Subquery(latest[:1])
-            )
-        )
+    # Per project: its latest case (one probe of the project_id index), then whether that one
+    # case is in scope (a primary-key probe). Correlating the inner subquery with the case
+    # instead made PostgreSQL compute the latest case of every case in scope first: 830 ms for
+    # a page of the projects list at 100,000 cases, 1 ms this way (issue 14).
+    latest = (
+        ReviewCase.objects.filter(project=OuterRef(OuterRef("pk"))).order_by("-pk").values("pk")
     )
+    return Q(Exists(ReviewCase.objects.filter(case_scope(user), pk=Subquery(latest[:1]))))
 
 
 def _member(user: Any, case: ReviewCase, ids: frozenset[int]) -> bool:

@@ -429,12 +429,11 @@ def _case_extras() -> Callable[[dict[str, Any], Variant], None]:
     names = {f.attname for f in ReviewCase._meta.concrete_fields}
     authority_cache: dict[tuple[str, str], int | None] = {}
 
-    def fill(values: dict[str, Any], variant: Variant) -> None:
+    def fill(values: dict[str, Any], variant: Variant, region: str) -> None:
         assessment = variant.assessment
         if "sector" in names:
             values["sector"] = (assessment.get("two_high") or {}).get("sector") or ""
         if "authority_id" in names:
-            region = str(variant.facts.get("region") or "")
             key = (region, values.get("review_level", ""))
             if key not in authority_cache:
                 try:
@@ -468,13 +467,14 @@ def generate(
     reviewers = [u for name, u in personas.items() if name in ("bob", "grace", "helen")] or [
         personas["dana"]
     ]
+    districts = _districts()
     variants = build_variants(variants_per_province * 31, today=today, rng=rng)
     provinces = sorted(variants)
     others = [p for p in provinces if p != "32"]
     count = sum(len(v) for v in variants.values())
     log(f"{count} assessed variants over {len(provinces)} provinces")
 
-    org_count = max(1, projects // 40)
+    org_count = max(1, projects // 4)  # a few projects per enterprise
     org_ids = _next_ids(Organization, org_count)
     organizations = [
         {
@@ -510,7 +510,10 @@ def generate(
         if province not in variants:
             province = rng.choice(provinces)
         variant = rng.choice(variants[province])
-        facts = variant.facts
+        # The variant's assessment, at any county of its province: sites (region + industry)
+        # spread as widely as real ones, which the split-project check and the lists query by.
+        region = rng.choice(districts[province]) if province in districts else ""
+        facts = {**variant.facts, "region": region or variant.facts.get("region", "")}
         pk = next(project_ids)
         submitted_on = today - timedelta(days=int(rng.triangular(0, 3 * 365, 0)))
         submitted_at = _at(submitted_on, rng)
@@ -533,7 +536,7 @@ def generate(
                 "id": pk,
                 "organization_id": rng.choice(org_pks),
                 "created_by_id": applicant.pk,
-                "project_code": facts.get("project_code", ""),
+                "project_code": f"{submitted_on:%y%m}-{facts['region']}-04-01-{pk % 1000000:06d}",
                 "name": name,
                 "region": facts.get("region", ""),
                 "industry": facts.get("industry", ""),
@@ -617,7 +620,7 @@ def generate(
             "created_at": submitted_at,
             "updated_at": decided_at or submitted_at,
         }
-        fill_case(values, variant)
+        fill_case(values, variant, str(facts.get("region") or ""))
         case_rows.append(values)
         report.cases += 1
         report.by_province[province] = report.by_province.get(province, 0) + 1
