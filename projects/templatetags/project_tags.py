@@ -76,6 +76,13 @@ def region_label(code: str) -> str:
 
 
 @register.filter
+def has_finding(assessment: Any, code: str) -> bool:
+    """Whether the contract JSON `assessment` has a finding with `code`."""
+    findings = assessment.get("findings") if isinstance(assessment, dict) else None
+    return any(isinstance(f, dict) and f.get("code") == code for f in findings or ())
+
+
+@register.filter
 def project_type_label(code: str) -> str:
     return labels.project_type_label(code)
 

@@ -361,6 +361,21 @@ def test_a_wind_farm_is_not_reviewed_separately(alice, alice_client, make_projec
     assert "风电站" in html
 
 
+def test_a_submitted_wind_farm_is_confirmed_as_not_reviewed_separately(
+    alice, alice_client, make_project
+) -> None:
+    project = make_project(alice, copy.deepcopy(WIND_FARM))
+    response = alice_client.post(reverse("projects:submit", args=[project.pk]), {"pledge": "on"})
+    project.refresh_from_db()
+
+    assert response.status_code == 302
+    assert project.status == "exempt"
+    html = alice_client.get(response.url).content.decode()
+    assert 'data-testid="exempt-industry"' in html
+    assert "风电站" in html
+    assert "均低于单独节能审查的标准" not in html
+
+
 def test_case_page_shows_the_figures_and_contract_version(bob, bob_client, alice, make_submitted):
     from review.models import ReviewCase
 
