@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import api
+from . import api, api_inspections
 
 P = "supervision/"
 urlpatterns = [
@@ -45,12 +45,18 @@ urlpatterns = [
         api.RectificationCloseApi.as_view(),
         name="api-sv-rectification-close",
     ),
-    path(P + "inspections/", api.InspectionListApi.as_view(), name="api-sv-inspections"),
-    path(P + "inspections/<int:pk>/", api.InspectionDetailApi.as_view(), name="api-sv-inspection"),
+    path(
+        P + "inspections/", api_inspections.InspectionListApi.as_view(), name="api-sv-inspections"
+    ),
+    path(
+        P + "inspections/<int:pk>/",
+        api_inspections.InspectionDetailApi.as_view(),
+        name="api-sv-inspection",
+    ),
     path(
         P + "inspections/<int:pk>/targets/<int:target_pk>/",
-        api.InspectionTargetApi.as_view(),
+        api_inspections.InspectionTargetApi.as_view(),
         name="api-sv-inspection-target",
     ),
-    path(P + "monitoring/", api.MonitoringPushApi.as_view(), name="api-sv-monitoring"),
+    path(P + "monitoring/", api_inspections.MonitoringPushApi.as_view(), name="api-sv-monitoring"),
 ]
