@@ -53,7 +53,15 @@ def render(html: str, *, base_url: str | None = None) -> bytes:
     fonts-noto-cjk for the title and headings) and are embedded as subsets, WeasyPrint's default.
     Raises whatever WeasyPrint raises; writes nothing.
     """
-    return render_located(html, base_url=base_url)[0]
+    return _layout(html, base_url=base_url).write_pdf()
+
+
+def _layout(html: str, *, base_url: str | None = None) -> Any:
+    import weasyprint
+
+    return weasyprint.HTML(
+        string=html, base_url=base_url or str(Path.cwd()), url_fetcher=_url_fetcher()
+    ).render(font_config=_font_config())
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +79,15 @@ _PX = 0.75  # CSS px -> PDF pt
 def render_located(
     html: str, *, base_url: str | None = None, anchor: str = "seal"
 ) -> tuple[bytes, Placed | None]:
-    """PDF bytes and where the element with id `anchor` (the seal) was laid out, if present."""
-    import weasyprint
+    """PDF bytes and where the element with id `anchor` (the seal) was laid out, if present.
 
-    document = weasyprint.HTML(
-        string=html, base_url=base_url or str(Path.cwd()), url_fetcher=_url_fetcher()
-    ).render(font_config=_font_config())
+    The seal closes a document: pages are searched from the last one back."""
+    document = _layout(html, base_url=base_url)
     placed = None
-    for index, page in enumerate(document.pages):
+    for index in reversed(range(len(document.pages))):
+        page = document.pages[index]
+        if placed is not None:
+            break
         for box in _all_boxes(page._page_box):
             element = getattr(box, "element", None)
             if element is not None and element.get("id") == anchor and box.width:
@@ -114,12 +123,9 @@ def _all_boxes(root: Any) -> Any:
 def layout_report(html: str, *, base_url: str | None = None) -> dict[str, Any]:
     """Lay `html` out and report, for tests and checks: the pages' count, and every text box
     running past the right edge of its page's content area or below its bottom (overflow)."""
-    import weasyprint
     from weasyprint.formatting_structure import boxes
 
-    document = weasyprint.HTML(
-        string=html, base_url=base_url or str(Path.cwd()), url_fetcher=_url_fetcher()
-    ).render(font_config=_font_config())
+    document = _layout(html, base_url=base_url)
     overflows: list[str] = []
     for index, page in enumerate(document.pages, start=1):
         page_box = page._page_box
