@@ -148,3 +148,19 @@ def test_platform_pushes_with_a_token(monitored, dana, bob, alice):
         other.force_authenticate(user)
         assert other.post(url, {"records": records}, format="json").status_code == 403
     assert APIClient().post(url, {"records": records}, format="json").status_code in (401, 403)
+
+
+def test_a_platform_account_with_the_import_permission_may_push(monitored):
+    from django.contrib.auth.models import Permission, User
+
+    platform = User.objects.create_user("monitoring-platform", password="x" * 16)
+    platform.user_permissions.add(Permission.objects.get(codename="add_monthlyenergy"))
+    client = APIClient()
+    client.force_authenticate(platform)
+    records = [{"project_code": CODE, "month": "2026-10", "tce": 123.5}]
+    response = client.post(reverse("api-sv-monitoring"), {"records": records}, format="json")
+    assert response.status_code == 200
+    assert MonthlyEnergy.objects.get(month=date(2026, 10, 1)).source == "api"
+    # the platform account sees nothing else
+    assert client.get(reverse("api-sv-dashboard")).status_code == 403
+    assert client.get(reverse("api-sv-case", args=[monitored.pk])).status_code == 404
