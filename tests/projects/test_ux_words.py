@@ -117,3 +117,17 @@ def test_the_admin_speaks_chinese(dana_client):
     assert "<h1>两高项目清单</h1>" in changelist
     assert "选择" not in changelist.split("<h1>", 1)[1].split("</h1>", 1)[0]
     assert "以 " not in changelist  # filter titles name the field alone
+
+
+@pytest.mark.django_db
+def test_pages_with_product_efficiency_render_for_applicant_and_reviewer(
+    alice, alice_client, bob_client, make_submitted
+):
+    project = make_submitted(alice)  # the cement line: products with benchmarks
+
+    detail = alice_client.get(reverse("projects:detail", args=[project.pk]))
+    submission = bob_client.get(reverse("projects:submission", args=[project.pk, 1]))
+
+    assert detail.status_code == 200
+    assert 'data-testid="efficiency"' in detail.content.decode()
+    assert submission.status_code in (200, 404)  # 404 when routed to another authority
