@@ -104,13 +104,15 @@ def opinion_renderer_warm_up() -> None:
 
 
 def opinion_input(*, opinion: Opinion) -> DocumentInput:
-    """What the issued `opinion` prints: its draft's signed-off text (or the default text of
-    documents issued before drafting existed)."""
-    draft = getattr(opinion, "draft", None) if hasattr(opinion, "pk") else None
-    try:
-        sections = draft.sections if draft is not None else None
-    except Exception:  # noqa: BLE001 - reverse one-to-one without a row
-        sections = None
+    """What the issued `opinion` prints: the text its draft was signed off with (re-rendered
+    versions share the draft of their number), or the default text of documents issued before
+    drafting existed."""
+    from documents.models import Draft
+
+    draft = Draft.objects.filter(case_id=opinion.case_id, number=opinion.number).first()
+    if draft is None and opinion.pk:
+        draft = Draft.objects.filter(opinion_id=opinion.pk).first()
+    sections = draft.sections if draft is not None else None
     if sections is None:
         sections = default_sections(case=opinion.case, kind=opinion.kind)
     return DocumentInput(

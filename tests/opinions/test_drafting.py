@@ -460,3 +460,15 @@ def test_copy_to_names_the_city_and_county_authorities_of_the_location(make_case
     doc = _context(make_case())
     assert doc["copy_to"].startswith("苏州市发展和改革委员会，虎丘区发展和改革局")
     assert "江苏省发展和改革委员会" not in doc["copy_to"]  # the issuer does not copy itself
+
+
+def test_a_rerendered_version_prints_the_signed_off_text(draft, bob, helen, dana):
+    from review.documents import opinion_html, opinion_rerender
+
+    services.draft_edit(draft=draft, by=bob, sections={"paragraphs": ["核稿后确定的段落。"]})
+    services.draft_submit(draft=draft, by=bob)
+    signed = services.draft_sign(draft=draft, by=helen)
+    Opinion.objects.filter(pk=signed.opinion_id).update(state=Opinion.State.READY)
+    second = opinion_rerender(opinion=Opinion.objects.get(pk=signed.opinion_id), by=dana)
+    assert second.version == 2
+    assert "核稿后确定的段落。" in opinion_html(opinion=second)
