@@ -404,3 +404,10 @@ def test_a_frozen_v1_assessment_still_displays_labelled(alice, alice_client, mak
     assert "评估契约第1版" in html
     assert 'data-testid="review-tce"' not in html
     assert "契约第1版" in listing
+
+
+def test_an_abolished_code_is_still_named_for_historical_projects() -> None:
+    from projects import labels
+
+    assert labels.region_label("320523").endswith("昆山县")
+    assert labels.region_label("320583").endswith("昆山市")
