@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -41,6 +42,36 @@ def _event(draft: Draft, by: Any, action: str, **data: Any) -> None:
         action=action,
         reason=str(data.pop("reason", ""))[:2000],
         data={"draft": draft.pk, "kind": draft.kind, "revision": draft.revision, **data},
+    )
+
+
+def _heads(case: ReviewCase) -> list[Any]:
+    from authorities.models import Authority
+
+    authority = getattr(case, "authority", None) if hasattr(case, "authority_id") else None
+    if authority is not None:
+        return list(authority.heads.all())
+    User = get_user_model()  # noqa: N806
+    return (
+        list(
+            User.objects.filter(
+                headed_authorities__province=case.province, headed_authorities__is_active=True
+            ).distinct()
+        )
+        if Authority.objects.filter(province=case.province).exists()
+        else []
+    )
+
+
+def _notify(users: list[Any], draft: Draft, message: str) -> None:
+    """In-app notices (the bell) to the people the draft now waits for."""
+    from review.models import Notice
+
+    Notice.objects.bulk_create(
+        [
+            Notice(user=user, case_id=draft.case_id, message=message[:500])
+            for user in {u.pk: u for u in users if u is not None}.values()
+        ]
     )
 
 
@@ -162,6 +193,11 @@ def draft_submit(*, draft: Draft, by: Any) -> Draft:
     locked.save(update_fields=["state", "updated_at"])
     _version(locked, by, DraftVersion.Action.SUBMITTED)
     _event(locked, by, "document_submitted")
+    _notify(
+        _heads(locked.case),
+        locked,
+        f"{locked.case.project.name}：{locked.get_kind_display()}待核稿签发。",
+    )
     return locked
 
 
@@ -183,6 +219,11 @@ def draft_return(*, draft: Draft, by: Any, note: str) -> Draft:
     locked.save(update_fields=["state", "return_note", "updated_at"])
     _version(locked, by, DraftVersion.Action.RETURNED, note=note)
     _event(locked, by, "document_returned", reason=note)
+    _notify(
+        [locked.drafted_by, locked.case.assignee],
+        locked,
+        f"{locked.case.project.name}：{locked.get_kind_display()}退回修改：{note}",
+    )
     return locked
 
 
@@ -203,6 +244,12 @@ def _issue(draft: Draft, by: Any, today: date) -> Opinion:
     draft.save()
     _version(draft, by, DraftVersion.Action.SIGNED)
     _event(draft, by, "document_signed", number=draft.number, opinion=opinion.pk)
+    if draft.kind != DocKind.RECEIPT:
+        _notify(
+            [draft.drafted_by, draft.case.assignee],
+            draft,
+            f"{draft.case.project.name}：{draft.get_kind_display()}已签发（{draft.number}）。",
+        )
     from review.documents import _queue_render
 
     _queue_render(opinion.pk)

@@ -78,6 +78,9 @@ def test_edit_return_and_sign_off_keep_every_version_and_number_only_at_sign_off
         ("submitted", 3),
         ("signed", 3),
     ]
+    from review.models import Notice
+
+    assert Notice.objects.filter(user=helen, message__contains="待核稿签发").count() == 2
     returned_version = signed.versions.get(action="returned")
     assert returned_version.note == "请补充能源审计的具体期限。"
     assert returned_version.sections["conditions"][1] == "三年内完成能源审计。"
