@@ -365,6 +365,16 @@ def effective_recommendation(
     return recommendation
 
 
+# The recommendation in the words the pages use (rules.selectors.RECOMMENDATION_LABELS), for
+# messages people read; this module stays free of Django.
+RECOMMENDATION_WORDS = {
+    "approve": "建议通过",
+    "defer": "建议缓批",
+    "reject": "建议不予通过",
+    "not_required": "无需审查",
+}
+
+
 def decision_errors(
     action: Action | str,
     *,
@@ -410,7 +420,8 @@ def decision_errors(
         guidance_outcome=guidance_outcome,
     )
     if effective not in AGREES_WITH[action] and not justification.strip():
-        add("justification", f"决定与系统建议（{effective}）不一致，须记录理由说明。")
+        words = RECOMMENDATION_WORDS.get(effective, effective)
+        add("justification", f"决定与系统建议（{words}）不一致，须记录理由说明。")
     if action == A.REJECT:
         known = set(finding_codes)
         if not cited_findings:

@@ -131,3 +131,18 @@ def test_pages_with_product_efficiency_render_for_applicant_and_reviewer(
     assert detail.status_code == 200
     assert 'data-testid="efficiency"' in detail.content.decode()
     assert submission.status_code == 200  # bob reviews the provincial case
+
+
+def test_a_decision_against_the_recommendation_names_it_in_words():
+    from review.workflow import decision_errors
+
+    errors = decision_errors(
+        "approve",
+        reason="能效达标。",
+        justification="",
+        recommendation="reject",
+        finding_codes=[],
+        evaluation_on_file=True,
+    )
+
+    assert errors["justification"] == ["决定与系统建议（建议不予通过）不一致，须记录理由说明。"]
