@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from documents import permissions
-from documents.layout.content import approval_contradictions
+from documents.layout.consistency import approval_contradictions
 from documents.layout.defaults import default_sections
 from documents.models import DocKind, Draft, DraftState, DraftVersion, Revocation
 from documents.numbering import issuer_for, number_format, sequence_next
