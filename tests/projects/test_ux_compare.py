@@ -164,3 +164,16 @@ def test_error_pages_are_branded_in_both_languages(alice_client, bob_client):
     assert "无权访问此页面" in html
     assert "You do not have access" in html
     assert "此页面仅供建设单位使用。" in html  # the view's own reason, in Chinese
+
+
+def test_the_findings_a_decision_cites_are_shown_in_words(bob_client, corrected):
+    case = corrected.cases.get()
+    # (display only: which findings a decision cites is stored by the decision services)
+    type(case).objects.filter(pk=case.pk).update(cited_findings=["TIER_PROVINCIAL"])
+
+    html = bob_client.get(reverse("review:case", args=[case.pk])).content.decode()
+
+    cited = html.split('data-testid="cited-findings"', 1)[1].split("</dd>", 1)[0]
+    assert "省级" in cited
+    assert "<code>" not in cited
+    assert 'title="规则代码 TIER_PROVINCIAL"' in cited
