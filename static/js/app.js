@@ -73,6 +73,16 @@
 
   /* ---- live panel: a sticky summary bar on a phone that opens the whole panel -------------- */
   var panel = document.getElementById("assessment-panel");
+  function syncPanelToggle() {
+    var open = panel.classList.contains("expanded") ? "true" : "false";
+    panel.querySelectorAll("[data-panel-toggle]").forEach(function (b) {
+      b.setAttribute("aria-expanded", open);
+    });
+  }
+  if (panel && window.MutationObserver) {
+    // The live assessment replaces the panel's content: keep the toggle's state truthful.
+    new MutationObserver(syncPanelToggle).observe(panel, { childList: true });
+  }
   if (panel) {
     panel.addEventListener("click", function (event) {
       var button = event.target.closest("[data-panel-toggle]");

@@ -130,7 +130,10 @@ def test_the_applicant_reads_the_reviewers_note_and_gets_a_notice(alice, bob, ma
     assert 'data-testid="correction-note"' in html
     assert "用电量与设备清单不符。" in html
     assert 'data-testid="bell-count"' in html
-    assert client.get(reverse("review:notices")).status_code == 200
+    notices = client.get(reverse("review:notices"))
+    assert notices.status_code == 200
+    # the notice leads the applicant to the project
+    assert reverse("projects:detail", args=[project.pk]) in notices.content.decode()
 
 
 @pytest.mark.parametrize("who", ["alice", "bob", "erin", "dana"])
