@@ -52,6 +52,19 @@ def _authority_of(user: Any) -> Any:
     return mine[0] if len(mine) == 1 else None
 
 
+def _province_of(user: Any, authority: Any) -> str:
+    """The province an inspection is filed under (its authority's, else the drawer's)."""
+    if authority is not None:
+        return str(authority.province)
+    if permissions.SCOPE_BY_AUTHORITY:
+        from authorities.selectors import authorities_of, provincial_provinces
+
+        provinces = sorted(provincial_provinces(user)) or [a.province for a in authorities_of(user)]
+        if provinces:
+            return str(provinces[0])
+    return roles.jurisdiction(user)
+
+
 @transaction.atomic
 def inspection_draw(
     *, by: Any, title: str, sample_size: int, seed: int | None = None
@@ -83,7 +96,7 @@ def inspection_draw(
     authority = _authority_of(by)
     inspection = Inspection.objects.create(
         authority=authority,
-        province=getattr(authority, "province", "") or roles.jurisdiction(by),
+        province=_province_of(by, authority),
         title=title,
         seed=seed,
         population=population,
