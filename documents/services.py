@@ -119,6 +119,8 @@ def clean_sections(raw: Any, *, kind: str) -> dict[str, list[str]]:
 
 
 def _check_consistency(draft: Draft) -> None:
+    if draft.kind == DocKind.CORRECTION and not (draft.sections or {}).get("items"):
+        raise ValidationError({"items": "补正通知书至少列出一项补正事项"})
     if draft.kind == DocKind.APPROVAL:
         s = draft.sections or {}
         approval_contradictions(
@@ -147,7 +149,8 @@ def draft_open(
         drafted_by=by or case.assignee,
     )
     draft.case = case
-    _check_consistency(draft)
+    if kind == DocKind.APPROVAL:
+        _check_consistency(draft)
     draft.save()
     _version(draft, by, DraftVersion.Action.OPENED)
     _event(draft, by, "document_drafted")

@@ -475,3 +475,13 @@ def test_a_rerendered_version_prints_the_signed_off_text(draft, bob, helen, dana
     second = opinion_rerender(opinion=Opinion.objects.get(pk=signed.opinion_id), by=dana)
     assert second.version == 2
     assert "核稿后确定的段落。" in opinion_html(opinion=second)
+
+
+def test_a_correction_notice_needs_at_least_one_item(make_case, bob):
+    draft = opinion_issue(case=make_case(), kind="correction")
+    assert draft.sections["items"] == []
+    with pytest.raises(ValidationError) as excinfo:
+        services.draft_submit(draft=draft, by=bob)
+    assert "items" in excinfo.value.message_dict
+    services.draft_edit(draft=draft, by=bob, sections={"items": ["补充能源计量器具配备方案。"]})
+    assert services.draft_submit(draft=draft, by=bob).state == DraftState.CHECKING
