@@ -18,7 +18,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -205,15 +204,11 @@ def budget_statuses(*, year: int, scope: AuthorityScope) -> list[BudgetStatus]:
     """Budget and use per province for ``year``: provinces with a budget or an approval that
     year, in code order; a provincial reader always gets his own row (two queries)."""
     budgets = EnergyBudget.objects.filter(year=year)
-    approved = _approved_in(year)
     if scope.province is not None:
         budgets = budgets.filter(province=scope.province)
-        approved = approved.filter(province=scope.province)
     by_province: dict[str, float | None] = {b.province: b.budget_tce for b in budgets}
-    used = {
-        row["province"]: row["total"] or 0.0
-        for row in approved.values("province").annotate(total=Sum("counted_tce"))
-    }
+    # From the monthly counters (scale.tally), not a sum over the year's cases (issue 14).
+    used = tally.approved_tce_by_province(year, scope.q())
     codes = set(by_province) | set(used)
     if scope.province is not None:
         codes.add(scope.province)
@@ -490,21 +485,10 @@ def overview_budgets(*, scope: AuthorityScope, year: int, today: date) -> Table:
 def overview_trend(*, scope: AuthorityScope, year: int, today: date) -> Table:
     """Cases received and approvals decided per month of ``year``, up to this month when
     ``year`` is the current one (two queries)."""
-    cases = scope.cases()
-    received = {
-        row["month"].month: row["n"]
-        for row in cases.filter(submitted_at__year=year)
-        .annotate(month=TruncMonth("submitted_at"))
-        .values("month")
-        .annotate(n=Count("id"))
-    }
-    approved = {
-        row["month"].month: row["n"]
-        for row in cases.filter(state=CaseState.APPROVED, decided_at__year=year)
-        .annotate(month=TruncMonth("decided_at"))
-        .values("month")
-        .annotate(n=Count("id"))
-    }
+    # From the monthly counters kept by the database (scale.tally): two small reads instead of
+    # grouping every case of the year (issue 14).
+    received = {m: n for m, (n, _) in tally.month_counts("received", year, scope.q()).items()}
+    approved = {m: n for m, (n, _) in tally.month_counts("approved", year, scope.q()).items()}
     return Table(
         key="trend",
         title=_("按月趋势"),

@@ -80,6 +80,7 @@ STATE_SHARES: list[tuple[str, float]] = [
     (CaseState.CHANGE_REQUESTED, 0.01),
     (CaseState.EXPIRED, 0.04),
 ]
+OVERDUE_EVERY = 8
 CLOCK_RUNNING = {CaseState.SUBMITTED, CaseState.ACCEPTED, CaseState.UNDER_REVIEW}
 DECIDED = {CaseState.APPROVED, CaseState.REJECTED, CaseState.DEFERRED, CaseState.EXPIRED}
 # The moves that lead to each state: (action, from, to).
@@ -505,6 +506,7 @@ def generate(
     fill_case = _case_extras()
     event_fields = {f.attname for f in CaseEvent._meta.concrete_fields}
 
+    running_count = 0
     for _ in range(projects):
         province = "32" if rng.random() < JIANGSU_SHARE else rng.choice(others)
         if province not in variants:
@@ -570,10 +572,10 @@ def generate(
         case_pk = next(case_ids)
         running = state in CLOCK_RUNNING
         if running:
-            # Most open cases are recent; a few percent are past their deadline.
-            deadline = today + timedelta(
-                days=rng.randint(-6, 28) if rng.random() < 0.9 else rng.randint(1, 40)
-            )
+            # Most open cases are recent; one in eight is past its deadline.
+            running_count += 1
+            late = running_count % OVERDUE_EVERY == 1
+            deadline = today + timedelta(days=-rng.randint(1, 30) if late else rng.randint(0, 28))
             submitted_at = _at(today - timedelta(days=rng.randint(0, 40)), rng)
         else:
             deadline = submitted_on + timedelta(days=rng.randint(7, 40))

@@ -51,3 +51,38 @@ class CaseTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.n}"
+
+
+class CaseMonthTally(models.Model):
+    """Cases received (by month of submission) and approved (by month of the approval) per
+    authority and province, with their counted tce: the overview's trend and the budgets' use.
+
+    Kept by database triggers like :class:`CaseTally`; months are local (``TIME_ZONE``).
+    """
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received"
+        APPROVED = "approved"
+
+    key = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    authority = models.ForeignKey(
+        "authorities.Authority",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    province = models.CharField(max_length=2, blank=True)
+    month = models.CharField(max_length=7)  # YYYY-MM
+    n = models.BigIntegerField(default=0)
+    tce = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = "案件月度计数"
+        verbose_name_plural = "案件月度计数"
+        indexes = [models.Index(fields=["kind", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.n}"

@@ -25,6 +25,7 @@ def explain(load):
         cursor.execute("ANALYZE")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_incremental_sort = off")
 
     def plan(qs) -> str:
         return qs.explain()

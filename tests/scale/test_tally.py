@@ -70,3 +70,46 @@ def test_queue_counts_read_no_case_rows_for_the_states(load, bob, django_assert_
         selectors.case_counts(user=bob, today=TODAY)
     tables = [q["sql"] for q in captured.captured_queries]
     assert "scale_casetally" in tables[0]
+
+
+def _month_truth(kind: str, year: int) -> dict[int, int]:
+    from django.db.models.functions import TruncMonth
+
+    qs = ReviewCase.objects.all()
+    column = "submitted_at"
+    if kind == "approved":
+        qs, column = qs.filter(state="approved", decided_at__isnull=False), "decided_at"
+    rows = (
+        qs.filter(**{f"{column}__year": year})
+        .annotate(m=TruncMonth(column))
+        .values("m")
+        .annotate(n=Count("id"))
+    )
+    return {row["m"].month: row["n"] for row in rows}
+
+
+@pytest.mark.parametrize("kind", ["received", "approved"])
+def test_monthly_counters_follow_approvals_and_moves(load, kind):
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    year = TODAY.year
+    count = lambda: {m: n for m, (n, _) in tally.month_counts(kind, year).items()}  # noqa: E731
+    assert count() == _month_truth(kind, year)
+    case = ReviewCase.objects.filter(state="under_review").first()
+    case.state = "approved"
+    # 00:30 on 1 April in Beijing is 31 March in UTC: the counters count it in April.
+    case.decided_at = timezone.make_aware(datetime(year, 4, 1, 0, 30))
+    case.submitted_at = case.decided_at - timedelta(days=40)
+    case.save()
+    approved = ReviewCase.objects.filter(state="approved").exclude(pk=case.pk).first()
+    ReviewCase.objects.filter(pk=approved.pk).update(state="expired")
+    assert count() == _month_truth(kind, year)
+    if kind == "approved":
+        assert tally.month_counts(kind, year)[4][0] == _month_truth(kind, year)[4]
+    used = tally.approved_tce_by_province(year)
+    truth = {}
+    for c in ReviewCase.objects.filter(state="approved", decided_at__year=year):
+        truth[c.province] = truth.get(c.province, 0.0) + c.counted_tce
+    assert used == pytest.approx(truth)
