@@ -485,3 +485,14 @@ def test_a_correction_notice_needs_at_least_one_item(make_case, bob):
     assert "items" in excinfo.value.message_dict
     services.draft_edit(draft=draft, by=bob, sections={"items": ["补充能源计量器具配备方案。"]})
     assert services.draft_submit(draft=draft, by=bob).state == DraftState.CHECKING
+
+
+def test_admins_read_drafts_in_the_admin_without_changing_them(draft, dana, bob):
+    dana_client = _client(dana)
+    listing = dana_client.get("/admin/documents/draft/")
+    assert listing.status_code == 200
+    assert "节能审查意见" in listing.content.decode()
+    page = dana_client.get(f"/admin/documents/draft/{draft.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()  # read-only
+    assert _client(bob).get("/admin/documents/draft/").status_code == 302
