@@ -59,7 +59,9 @@ def test_alice_registers_and_submits_a_project_and_carol_cannot_see_it(page, per
     expect(page.locator("select[name=energy-1-unit]")).to_have_value("kWh")
     expect(counted).to_have_text("118,820.50")
     expect(page.locator("[data-testid=route]")).to_have_text("两高项目·国家窗口指导")
-    expect(page.locator("[data-testid=findings]")).to_contain_text("方案（七）")
+    expect(page.locator("[data-testid=findings]")).to_contain_text(
+        "《完善能源消费强度和总量双控制度方案》（发改环资〔2021〕1310号）（七）"
+    )
     assert not project.energy_lines.exists()
     # an engine error lands on the row's input
     page.fill("input[name=energy-1-quantity]", "-1")
