@@ -146,3 +146,23 @@ def test_a_decision_against_the_recommendation_names_it_in_words():
     )
 
     assert errors["justification"] == ["决定与系统建议（建议不予通过）不一致，须记录理由说明。"]
+
+
+@pytest.mark.django_db
+def test_a_decided_project_shows_the_decision_not_an_open_draft(
+    alice, bob, alice_client, make_submitted
+):
+    from review.models import CaseState
+
+    project = make_submitted(alice)
+    case = project.cases.get()
+    type(case).objects.filter(pk=case.pk).update(  # display only: the decision as stored
+        state=CaseState.APPROVED, decided_at=case.submitted_at
+    )
+
+    html = alice_client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+
+    assert 'data-testid="decision"' in html
+    assert "审查决定：" in html
+    assert "继续填写" not in html
+    assert "审查决定：审查通过" in html.split('class="panel-summary"', 1)[1].split("</button>")[0]
