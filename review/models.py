@@ -95,7 +95,7 @@ class ReviewCase(models.Model):
         help_text='[{"item": 所缺材料, "detail": 要求}]',
     )
     deferral_lift = models.TextField("解除缓批的条件", blank=True)
-    guidance_outcome = models.CharField("窗口指导意见", max_length=16, blank=True)
+    guidance_outcome = models.CharField("窗口指导意见", max_length=32, blank=True)
     guidance_notes = models.TextField("窗口指导说明", blank=True)
     guidance_opinion = models.TextField("省级初步意见", blank=True)
     guidance_requested_on = models.DateField("报请窗口指导日期", null=True, blank=True)
