@@ -73,6 +73,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         case.route_label = ROUTE_LABELS.get(case.route, case.route)  # type: ignore[attr-defined]
         case.province_label = province_name(case.province)  # type: ignore[attr-defined]
     counts = selectors.case_counts(user=request.user, today=today)
+    if roles.is_national_reviewer(request.user):
+        # Window guidance sees few states: offer those its cases are in (and the one chosen).
+        chosen = request.GET.get("state", "")
+        form.fields["state"].choices = [
+            ("", _("全部状态")),
+            *((v, label) for v, label in CaseState.choices if counts.by_state[v] or v == chosen),
+        ]
     query = request.GET.copy()
     query.pop("page", None)
     query.pop(CURSOR_PARAM, None)

@@ -180,3 +180,19 @@ def test_the_findings_a_decision_cites_are_shown_in_words(bob_client, corrected)
     assert "省级" in cited
     assert "<code>" not in cited
     assert 'title="规则代码 TIER_PROVINCIAL"' in cited
+
+
+def test_window_guidance_is_offered_only_the_states_its_cases_are_in(
+    alice, erin_client, make_submitted
+):
+
+    guided = make_submitted(alice)  # two-high, 118,820 tce: window guidance
+    state = guided.cases.get().state
+
+    html = erin_client.get(reverse("review:queue")).content.decode()
+
+    select = html.split('name="state"', 1)[1].split("</select>", 1)[0]
+    assert "全部状态" in select
+    assert f'value="{state}"' in select, state
+    assert 'value="approved"' not in select
+    assert 'value="rejected"' not in select
