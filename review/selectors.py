@@ -334,11 +334,14 @@ def timeline_csv(*, case: ReviewCase) -> str:
     return buffer.getvalue()
 
 
-def _region_name(regions: dict[str, str], code: str) -> str:
-    """江苏省苏州市虎丘区 from 320505 (province, city, county of GB/T 2260)."""
+def _region_name(
+    regions: dict[str, str], code: str, abolished: dict[str, str] | None = None
+) -> str:
+    """江苏省苏州市虎丘区 from 320505 (province, city, county of GB/T 2260); a code abolished
+    since (a historical project) is named from `abolished`."""
     parts: list[str] = []
     for key in (code[:2] + "0000", code[:4] + "00", code):
-        name = regions.get(key, "")
+        name = regions.get(key) or (abolished or {}).get(key, "")
         if name and name not in parts and name not in ("市辖区", "县"):
             parts.append(name)
     return "".join(parts)
@@ -390,7 +393,12 @@ def submission_display(*, facts: dict[str, Any], assessment: dict[str, Any]) -> 
     industry = facts.get("industry") or ""
     two_high = assessment.get("two_high") or {}
     return {
-        "region": f"{_region_name(ref.regions, region)}（{region}）" if region else "",
+        "region": (
+            f"{_region_name(ref.regions, region, getattr(ref, 'abolished_regions', None))}"
+            f"（{region}）"
+            if region
+            else ""
+        ),
         "industry": f"{ref.industries.get(industry, '')}（{industry}）" if industry else "",
         "construction": CONSTRUCTION_LABELS.get(facts.get("construction_type", ""), ""),
         "energy_rows": energy_rows,

@@ -411,3 +411,11 @@ def test_an_abolished_code_is_still_named_for_historical_projects() -> None:
 
     assert labels.region_label("320523").endswith("昆山县")
     assert labels.region_label("320583").endswith("昆山市")
+
+
+def test_the_case_page_names_an_abolished_region_of_a_historical_submission() -> None:
+    from review.selectors import submission_display
+
+    shown = submission_display(facts={"region": "320523"}, assessment={})
+
+    assert shown["region"] == "江苏省苏州市昆山县（320523）"
