@@ -62,11 +62,12 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# The whole suite: unit, app and browser layers on SQLite, then the integration layer on
-# PostgreSQL + Redis + a real worker (skipped when absent unless REQUIRE_SERVICES=1).
+# The whole suite: unit, app and browser layers on SQLite and, in parallel, the app and browser
+# layers on PostgreSQL (scripts/test_layers.sh); then the integration layer on PostgreSQL +
+# Redis + a real worker (skipped when absent unless REQUIRE_SERVICES=1).
 test: install test-system-deps
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest tests --ignore=tests/integration -q
+	PY=$(PY) bash scripts/test_layers.sh
 	@if [ "$$REQUIRE_SERVICES" != "1" ] && ! ( (exec 3<>/dev/tcp/127.0.0.1/5432) && \
 	    (exec 3<>/dev/tcp/127.0.0.1/6379) ) 2>/dev/null; then \
 	  echo "integration layer skipped: PostgreSQL or Redis not reachable (REQUIRE_SERVICES=1 fails instead)"; \

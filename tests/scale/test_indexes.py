@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from projects.selectors import project_list_for_user
 from review.models import Notice, ReviewCase
@@ -68,5 +69,12 @@ def test_overdue_cases_read_the_partial_index(explain):
 
 
 def test_unread_notice_count_reads_the_partial_index(explain, bob):
-    text = explain(Notice.objects.filter(user=bob, read_at__isnull=True))
+    # A reviewer's history: hundreds of read notices, a few unread.
+    now = timezone.now()
+    Notice.objects.bulk_create(
+        Notice(user=bob, message="已读", read_at=now if i % 50 else None) for i in range(500)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE review_notice")
+    text = explain(Notice.objects.filter(user=bob, read_at__isnull=True).order_by().values("pk"))
     assert "notice_unread_idx" in text
