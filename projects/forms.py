@@ -118,8 +118,10 @@ def unit_choices() -> list[tuple[str, str]]:
     return [("", "——")] + [(u.unit, u.unit_zh) for u in ref.units.values()]
 
 
-def product_choices() -> list[tuple[str, str]]:
-    ref = engine.load_reference()
+def product_choices(reference: engine.Reference | None = None) -> list[tuple[str, str]]:
+    """Products with a benchmark row (`reference`: the admin-maintained rows; default the
+    shipped table)."""
+    ref = reference or engine.load_reference()
     return [("", "—— 请选择 ——")] + [
         (b.product, f"{b.name_zh}（{b.unit}）") for b in ref.benchmarks.values()
     ]
@@ -145,14 +147,14 @@ def _unit_attrs() -> dict[str, dict[str, str]]:
     return {u.unit: {"data-base": u.base_unit} for u in engine.load_reference().units.values()}
 
 
-def _product_attrs() -> dict[str, dict[str, str]]:
+def _product_attrs(reference: engine.Reference | None = None) -> dict[str, dict[str, str]]:
     return {
         b.product: {
             "data-unit": b.unit,
             "data-benchmark": f"{b.benchmark:g}",
             "data-baseline": f"{b.baseline:g}",
         }
-        for b in engine.load_reference().benchmarks.values()
+        for b in (reference or engine.load_reference()).benchmarks.values()
     }
 
 
@@ -368,10 +370,14 @@ class ProductLineForm(RowLabelsMixin, forms.Form):
     annual_output = forms.CharField(label=_("年产量"), required=False, widget=number_input())
     unit_energy = forms.CharField(label=_("单位产品综合能耗"), widget=number_input())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, reference: engine.Reference | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if reference is not None:
+            self.fields["product"].choices = product_choices(reference)
         self.fields["product"].widget = OptionAttrsSelect(
-            _product_attrs(), choices=self.fields["product"].choices
+            _product_attrs(reference), choices=self.fields["product"].choices
         )
         self.label_row_inputs()
 
@@ -571,8 +577,14 @@ class StepForms:
             if key in OPTIONAL_LISTS and data is not None and f"{prefix}-TOTAL_FORMS" not in data:
                 # A post without this list (an older page or client) leaves it unchanged.
                 continue
+            extra: dict[str, Any] = {}
+            if key == "products":
+                # The benchmark rows admins maintain, read once for every row of the step.
+                from rules.reference_data import reference_for_input
+
+                extra["form_kwargs"] = {"reference": reference_for_input()}
             self.formsets[key] = formset_class(
-                data, files, prefix=prefix, initial=_list_initial(project, key)
+                data, files, prefix=prefix, initial=_list_initial(project, key), **extra
             )
 
     # -- validation ------------------------------------------------------------------------

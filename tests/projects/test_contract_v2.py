@@ -419,3 +419,47 @@ def test_the_case_page_names_an_abolished_region_of_a_historical_submission() ->
     shown = submission_display(facts={"region": "320523"}, assessment={})
 
     assert shown["region"] == "江苏省苏州市昆山县（320523）"
+
+
+def test_a_benchmark_product_added_by_an_admin_is_offered_and_accepted(
+    alice, alice_client, make_project
+) -> None:
+    from datetime import date
+
+    from rules.models import EfficiencyBenchmark
+
+    EfficiencyBenchmark.objects.create(
+        product="cement_grinding",
+        name_zh="水泥粉磨单位产品综合电耗",
+        unit="kgce/t",
+        output_unit="t",
+        benchmark=3.0,
+        baseline=4.0,
+        sector="building_materials",
+        industries="3011",
+        edition="2023",
+        effective_from=date(2024, 1, 1),
+        source="《工业重点领域能效标杆水平和基准水平（2023年版）》（发改产业〔2023〕723号）",
+    )
+    project = make_project(alice)
+    url = reverse("projects:edit", args=[project.pk, 3])
+
+    html = alice_client.get(url).content.decode()
+    assert 'value="cement_grinding"' in html
+
+    response = alice_client.post(
+        url,
+        {
+            "products-TOTAL_FORMS": "1",
+            "products-INITIAL_FORMS": "0",
+            "products-0-product": "cement_grinding",
+            "products-0-annual_output": "1000",
+            "products-0-unit_energy": "3.5",
+            "action": "save",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    project.refresh_from_db()
+    assert [p.product for p in project.product_lines.all()] == ["cement_grinding"]
+    levels = {e["product"]: e["level"] for e in project.draft_assessment["efficiency"]}
+    assert levels == {"cement_grinding": "baseline"}
