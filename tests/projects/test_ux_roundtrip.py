@@ -27,9 +27,10 @@ pytestmark = pytest.mark.django_db
 class FormFields(HTMLParser):
     """The values a browser would post for `<form id=project-form>` (file inputs left out)."""
 
-    def __init__(self, form_id: str = "project-form") -> None:
+    def __init__(self, form_id: str = "project-form", form_class: str = "") -> None:
         super().__init__(convert_charrefs=True)
         self.form_id = form_id
+        self.form_class = form_class  # or the form whose class list has this
         self.inside = False
         self.fields: list[tuple[str, str]] = []
         self._select: str | None = None
@@ -46,7 +47,10 @@ class FormFields(HTMLParser):
         if self._template:
             return
         if tag == "form":
-            self.inside = a.get("id") == self.form_id
+            if self.form_class:
+                self.inside = self.form_class in a.get("class", "").split()
+            else:
+                self.inside = a.get("id") == self.form_id
             return
         if not self.inside and a.get("form") != self.form_id:
             return
@@ -100,8 +104,8 @@ def page_errors(response: Any) -> str:
     return " | ".join(re.sub(r"<[^>]+>", " ", f).strip() for f in found) or html[:300]
 
 
-def form_data(html: str) -> dict[str, Any]:
-    parser = FormFields()
+def form_data(html: str, **which: str) -> dict[str, Any]:
+    parser = FormFields(**which)
     parser.feed(html)
     data: dict[str, Any] = {}
     for name, value in parser.fields:
@@ -287,3 +291,18 @@ def test_the_step_bar_saves_before_moving(alice_client, full_project):
     assert response["Location"] == reverse("projects:edit", args=[full_project.pk, 3])
     full_project.refresh_from_db()
     assert full_project.description == "在离开本步前保存"
+
+
+def test_the_organization_form_saved_unchanged_keeps_every_field(alice, alice_client):
+    organization = alice.profile.organization
+    before = model_to_dict(organization)
+    url = reverse("projects:organization")
+    data = form_data(alice_client.get(url).content.decode(), form_class="card")
+    assert "name" in data
+    assert "credit_code" in data
+
+    response = alice_client.post(url, data)
+
+    assert response.status_code == 302, page_errors(response)
+    organization.refresh_from_db()
+    assert model_to_dict(organization) == before
