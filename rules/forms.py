@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import TypedFloatField
 from rules.models import IncrementBasis, PolicyVersion
 
 MEASURES_CHOICES = (
@@ -28,7 +29,7 @@ class PolicyVersionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("提交日期在此日及以后的项目适用本版本；须晚于已发布的最新版本。"),
     )
-    provincial_threshold_tce = forms.FloatField(
+    provincial_threshold_tce = TypedFloatField(
         label=_("省级审查门槛（吨标准煤/年）"),
         min_value=0,
         help_text=_(
@@ -36,10 +37,10 @@ class PolicyVersionForm(forms.Form):
             "省级节能审查的年综合能源消费量门槛。"
         ),
     )
-    exempt_below_tce = forms.FloatField(
+    exempt_below_tce = TypedFloatField(
         label=_("免于单独审查：年综合能耗低于（吨标准煤）"), min_value=0
     )
-    exempt_below_kwh = forms.FloatField(
+    exempt_below_kwh = TypedFloatField(
         label=_("免于单独审查：年电力消费低于（千瓦时）"), min_value=0
     )
     substitution_rules = forms.BooleanField(
@@ -68,7 +69,7 @@ class PolicyVersionForm(forms.Form):
         ),
         required=False,
     )
-    two_high_window_guidance_tce = forms.FloatField(
+    two_high_window_guidance_tce = TypedFloatField(
         label=_(
             "两高项目国家窗口指导门槛（吨标准煤/年，"
             "《完善能源消费强度和总量双控制度方案》（发改环资〔2021〕1310号）（七））"
@@ -76,7 +77,7 @@ class PolicyVersionForm(forms.Form):
         min_value=0,
         required=False,
     )
-    equal_value_kgce_per_kwh = forms.FloatField(
+    equal_value_kgce_per_kwh = TypedFloatField(
         label=_("电力等价值折标系数（千克标准煤/千瓦时）"),
         help_text=_("全国火电平均供电煤耗；当量值为0.1229。"),
     )

@@ -166,3 +166,16 @@ def test_a_decided_project_shows_the_decision_not_an_open_draft(
     assert "审查决定：" in html
     assert "继续填写" not in html
     assert "审查决定：审查通过" in html.split('class="panel-summary"', 1)[1].split("</button>")[0]
+
+
+def test_number_fields_elsewhere_read_separators_and_full_width_digits():
+    from common.fields import TypedFloatField
+    from rules.forms import PolicyVersionForm
+
+    field = TypedFloatField(min_value=0)
+
+    assert field.clean("１０,０００") == 10000.0
+    assert field.clean("0.3007") == 0.3007
+    html = str(PolicyVersionForm()["provincial_threshold_tce"])
+    assert 'type="text"' in html
+    assert 'inputmode="decimal"' in html
