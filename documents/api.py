@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -161,6 +161,7 @@ class DraftSubmitApi(_StepApi):
 class DraftReturnApi(_StepApi):
     """核稿: the head returns the draft with a note."""
 
+    @extend_schema_serializer(component_name="DraftReturnInput")
     class InputSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=2000)
 
@@ -188,6 +189,7 @@ class DraftSignApi(_StepApi):
 class DocumentRevokeApi(APIView):
     """The authority revokes an issued document with a reason."""
 
+    @extend_schema_serializer(component_name="DocumentRevokeInput")
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=1000)
 

@@ -209,6 +209,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models share field names (state, kind, status): name each enum once.
     "ENUM_NAME_OVERRIDES": {
+        "DraftStateEnum": "documents.models.DraftState",
         "CaseStateEnum": "review.models.CaseState",
         "OpinionStateEnum": "review.models.Opinion.State",
         "DocumentKindEnum": "review.models.DocumentKind",
