@@ -28,3 +28,20 @@ def lockout_response(
         return JsonResponse({"detail": message}, status=429)
     body = render_to_string("accounts/locked.html", {"message": message}, request=request)
     return HttpResponse(body, status=429)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client address django-axes counts failures against.
+
+    Behind ``AXES_TRUSTED_PROXY_COUNT`` reverse proxies (production: the HTTPS proxy) it is the
+    address the nearest trusted proxy appended to X-Forwarded-For (earlier entries are the
+    client's to forge); without proxies, REMOTE_ADDR. Otherwise every client would share the
+    proxy's address and one attacker could lock everyone out of an account.
+    """
+    proxies = int(getattr(settings, "AXES_TRUSTED_PROXY_COUNT", 0) or 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies > 0 and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR")

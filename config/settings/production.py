@@ -22,6 +22,9 @@ if not SIGNING_PKCS12_PATH:
     raise ImproperlyConfigured("SIGNING_PKCS12_PATH must name the authority's PKCS#12 certificate.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Login lockout counts per real client address: the one our HTTPS proxy appends to
+# X-Forwarded-For (accounts.lockout.client_ip).
+AXES_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -63,3 +63,17 @@ def test_anonymous_api_requests_are_throttled(db):
         codes = [client.get("/api/schema/").status_code for _ in range(5)]
     assert codes[:3] == [200] * 3
     assert codes[-1] == 429
+
+
+def test_behind_a_proxy_each_client_is_counted_on_its_own_address(personas, settings):
+    settings.AXES_TRUSTED_PROXY_COUNT = 1
+    attacker = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    for _ in range(20):
+        attacker.post(reverse("login"), {"username": "alice", "password": "wrong"})
+    assert _login(attacker, "alice", DEMO_PASSWORD).status_code == 429
+    # alice herself, through the same proxy from another address, still signs in
+    alice = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert _login(alice, "alice", DEMO_PASSWORD).status_code == 302
+    # a forged first hop does not help the attacker: the proxy's appended hop counts
+    forged = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9")
+    assert _login(forged, "alice", DEMO_PASSWORD).status_code == 429
