@@ -96,5 +96,15 @@ def _has_revocation(opinion: Opinion) -> bool:
         return False
 
 
+def drafts_for_case(*, case: ReviewCase, user: Any) -> list[Draft]:
+    """The case's drafts (拟稿 → 核稿 → 签发), newest first, for those who may read them;
+    applicants see none (they receive the issued document)."""
+    if not permissions.can_read(user, case) or not (
+        permissions.can_draft(user, case) or permissions.can_sign(user, case)
+    ):
+        return []
+    return list(Draft.objects.filter(case=case).order_by("-pk")[:LIST_LIMIT])
+
+
 def open_drafts_count(*, case: ReviewCase) -> int:
     return Draft.objects.filter(case=case).exclude(state=DraftState.SIGNED).count()

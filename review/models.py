@@ -365,8 +365,11 @@ class Notice(models.Model):
 
 class DocumentKind(models.TextChoices):
     APPROVAL = "approval", _("节能审查意见")
-    REJECTION = "rejection", _("不予通过通知")
-    DEFERRAL = "deferral", _("缓批通知")
+    REJECTION = "rejection", _("不予通过决定")
+    DEFERRAL = "deferral", _("缓批决定")
+    CORRECTION = "correction", _("补正通知书")
+    CHANGE = "change", _("同意变更的复函")
+    RECEIPT = "receipt", _("受理回执")
 
 
 class DocumentNumberCounter(models.Model):

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from accounts import roles
+from documents.selectors import drafts_for_case
 from rules.selectors import (
     RECOMMENDATION_LABELS,
     REVIEW_LEVEL_LABELS,
@@ -176,6 +177,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": (events := selectors.timeline_entries(case=case)),
             "audit_chain": audit.verify_events(case.pk, sorted(events, key=lambda e: e.pk)),
             "opinions": _opinion_links(selectors.case_opinions(case=case)),
+            "drafts": drafts_for_case(case=case, user=request.user),
             "evaluations": selectors.case_evaluations(case=case),
             "extensions": selectors.case_extensions(case=case),
             "attachments": _attachment_links(

@@ -496,3 +496,14 @@ def test_admins_read_drafts_in_the_admin_without_changing_them(draft, dana, bob)
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()  # read-only
     assert _client(bob).get("/admin/documents/draft/").status_code == 302
+
+
+def test_the_case_page_links_its_drafts_for_the_authority_only(draft, bob, alice):
+    url = reverse("review:case", args=[draft.case.pk])
+    page = _client(bob).get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'data-testid="case-drafts"' in body
+    assert reverse("documents:draft", args=[draft.pk]) in body
+    alice_page = _client(alice).get(url)
+    assert 'data-testid="case-drafts"' not in alice_page.content.decode()
