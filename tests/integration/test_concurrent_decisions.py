@@ -12,11 +12,14 @@ import pytest
 from django.db import close_old_connections, connection, connections, transaction
 from rest_framework.test import APIClient
 
+from documents import services as documents
+from documents.models import Draft, NumberSequence
 from review import services
-from review.models import CaseEvent, CaseState, DocumentNumberCounter, Opinion, ReviewCase
+from review.models import CaseEvent, CaseState, Opinion, ReviewCase
 from review.services import CaseConflict
 from review.workflow import TransitionNotAllowed
 from tests.review.conftest import bob2 as bob2  # noqa: F401  (fixture)
+from tests.review.conftest import helen as helen  # noqa: F401  (fixture)
 from tests.review.conftest import make_assessment, make_project, make_submission
 from tests.review_steps import evaluated
 
@@ -76,9 +79,10 @@ def _in_threads(*calls: Callable[[], Any]) -> list[Any]:
 def _assert_one_decision(case: ReviewCase) -> None:
     decisions = CaseEvent.objects.filter(case=case, action__in=["approve", "reject", "defer"])
     assert decisions.count() == 1
-    assert Opinion.objects.filter(case=case).count() == 1
-    counter = DocumentNumberCounter.objects.get(authority="32")
-    assert counter.last == 1  # the loser's number was never allocated
+    # The winner's decision opened one draft; no number is taken before the head signs it off.
+    assert Draft.objects.filter(case=case).count() == 1
+    assert not Opinion.objects.filter(case=case).exists()
+    assert not NumberSequence.objects.exists()
 
 
 def test_two_reviewers_deciding_at_once_exactly_one_succeeds(case, bob, bob2):
@@ -200,13 +204,17 @@ def test_two_api_calls_at_once_one_200_one_409(case, bob, bob2):
     _assert_one_decision(case)
 
 
-def test_the_winners_opinion_is_rendered_by_the_worker(case, bob, bob2):
+def test_the_winners_opinion_is_rendered_by_the_worker(case, bob, bob2, helen):
     seen = case.version
     _in_threads(
         lambda: services.case_approve(case=case, by=bob, reason="同意", expected_version=seen),
         lambda: services.case_approve(case=case, by=bob2, reason="同意", expected_version=seen),
     )
+    draft = Draft.objects.get(case=case)
+    documents.draft_submit(draft=draft, by=bob)
+    documents.draft_sign(draft=Draft.objects.get(pk=draft.pk), by=helen)
     opinion = _wait_rendered(Opinion.objects.get(case=case))
+    assert opinion.number.startswith("苏发改能审〔")
     assert opinion.state == Opinion.State.READY, opinion.error
     # the worker has its own MEDIA_ROOT (a temporary directory per test process): check the
     # recorded digest rather than the file
