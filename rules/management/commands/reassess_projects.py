@@ -39,7 +39,9 @@ from rules.services import (
     submissions_latest_ranges,
 )
 
-_ENCODER = json.JSONEncoder(ensure_ascii=True, check_circular=False, separators=(",", ":"))
+# UTF-8 as it is: Chinese messages stay 3 bytes a character instead of 6-byte \u escapes
+# (half the rows written), and the C encoder is faster without escaping.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True, slots=True)
