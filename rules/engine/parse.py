@@ -7,15 +7,25 @@ with a Chinese message and its English alternative. Never partial.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, Final
 
 from rules.engine.energy import HEAT_VALUE_BASE_UNITS, equivalent_and_kwh
-from rules.engine.messages import ErrorMessage, error
+from rules.engine.fields import (  # noqa: F401  (the limits and InvalidFacts are public here too)
+    MAX_DESCRIPTION,
+    MAX_LINES,
+    MAX_NUMBER,
+    MAX_TEXT,
+    Collector,
+    InvalidFacts,
+    is_object,
+    read_boolean,
+    read_list,
+    read_number,
+    read_string,
+)
 from rules.engine.policy import earliest_effective_date
 from rules.engine.reference import ELECTRICITY, Reference
 from rules.engine.types import (
@@ -29,183 +39,29 @@ from rules.engine.types import (
 
 NON_FIELD_ERRORS: Final = "non_field_errors"
 
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_NOT_FINITE_WORDS = frozenset({"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity"})
-_NOT_FINITE_WORDS |= {"+infinity", "-infinity"}
 _REGION = re.compile(r"[0-9]{6}")
 _INDUSTRY = re.compile(r"[0-9]{4}")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
-# Limits on every list and text (no input may exhaust a worker); numbers are capped far above
-# any real plant so that no product of quantity × factor × coefficient can overflow.
-MAX_LINES: Final = 100
-MAX_TEXT: Final = 200
-MAX_DESCRIPTION: Final = 500
-MAX_NUMBER: Final = 1e15
-
-
-class InvalidFacts(ValueError):
-    """The payload has errors; ``errors`` maps each field path to its messages."""
-
-    def __init__(self, errors: Mapping[str, Sequence[ErrorMessage]]) -> None:
-        self.errors: dict[str, list[ErrorMessage]] = {k: list(v) for k, v in errors.items()}
-        super().__init__(f"invalid facts: {', '.join(self.errors)}")
-
-    def as_dict(self, lang: str = "zh") -> dict[str, dict[str, list[str]]]:
-        """``{"errors": {path: [message, ...]}}`` in ``lang`` (Chinese unless English)."""
-        return {
-            "errors": {
-                path: [message.text(lang) for message in messages]
-                for path, messages in self.errors.items()
-            }
-        }
-
-
-class _Collector:
-    def __init__(self) -> None:
-        self.errors: dict[str, list[ErrorMessage]] = {}
-
-    def add(self, path: str, code: str, **params: Any) -> None:
-        self.errors.setdefault(path, []).append(error(code, **params))
-
-    def has_under(self, prefix: str) -> bool:
-        return any(path == prefix or path.startswith(prefix + ".") for path in self.errors)
-
-
-_MISSING: Final = object()
-
-
-def _to_float(value: Any) -> float | str:
-    """The number, or the error code: numbers and numeric strings; no bool, NaN or infinity."""
-    kind = type(value)
-    number: float
-    if kind is float:
-        number = value
-    elif kind is bool:
-        return "not_number"
-    elif kind is str:
-        text = value.strip()
-        if text.lower() in _NOT_FINITE_WORDS:
-            return "not_finite"
-        if not _NUMBER.fullmatch(text):
-            return "not_number"
-        number = float(text)
-    elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        try:
-            number = float(value)
-        except OverflowError:
-            return "not_finite"
-    else:
-        return "not_number"
-    if not math.isfinite(number):
-        return "not_finite"
-    return number
-
-
-def _is_object(value: Any) -> bool:
-    return type(value) is dict or isinstance(value, Mapping)
-
-
-def _number(
-    data: Mapping[str, Any],
-    key: str,
-    path: str,
-    errors: _Collector,
-    *,
-    minimum: str = "zero",
-    default: float | None | object = _MISSING,
-) -> float | None:
-    """A number field; ``minimum`` is ``"zero"`` (≥ 0), ``"positive"`` (> 0) or ``"any"``.
-
-    Absent or null: ``default``, or a ``required`` error when there is none.
-    """
-    value = data.get(key)
-    if value is None:
-        if default is _MISSING:
-            errors.add(path, "required")
-            return None
-        return default if isinstance(default, float) else None
-    number = _to_float(value)
-    if isinstance(number, str):
-        errors.add(path, number)
-        return None
-    if abs(number) > MAX_NUMBER:
-        errors.add(path, "too_large", limit=MAX_NUMBER)
-        return None
-    if minimum == "zero" and number < 0:
-        errors.add(path, "negative")
-        return None
-    if minimum == "positive" and number <= 0:
-        errors.add(path, "not_positive")
-        return None
-    return number + 0.0  # no -0.0
-
-
-def _string(
-    data: Mapping[str, Any],
-    key: str,
-    path: str,
-    errors: _Collector,
-    *,
-    required: bool,
-    limit: int = MAX_TEXT,
-) -> str | None:
-    value = data.get(key)
-    if value is None:
-        if required:
-            errors.add(path, "required")
-        return None
-    if not isinstance(value, str):
-        errors.add(path, "not_string")
-        return None
-    if len(value) > limit:
-        errors.add(path, "too_long", limit=limit)
-        return None
-    return value
-
-
-def _boolean(data: Mapping[str, Any], key: str, errors: _Collector) -> bool:
-    value = data.get(key)
-    if value is None:
-        return False
-    if not isinstance(value, bool):
-        errors.add(key, "not_boolean")
-        return False
-    return value
-
-
-def _list(data: Mapping[str, Any], key: str, errors: _Collector) -> list[tuple[str, Any]]:
-    """``(path, item)`` for each item of a list field; absent or null is an empty list."""
-    value = data.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list | tuple):
-        errors.add(key, "not_list")
-        return []
-    if len(value) > MAX_LINES:
-        errors.add(key, "too_many", limit=MAX_LINES)
-        return []
-    return [(f"{key}.{index}", item) for index, item in enumerate(value)]
-
 
 def _energy_lines(
-    data: Mapping[str, Any], key: str, reference: Reference, errors: _Collector
+    data: Mapping[str, Any], key: str, reference: Reference, errors: Collector
 ) -> tuple[list[EnergyLine], bool]:
     """The lines of ``energy`` or ``baseline_energy`` and whether every electricity line parsed."""
     lines: list[EnergyLine] = []
     electricity_complete = True
-    for path, item in _list(data, key, errors):
-        if not _is_object(item):
+    for path, item in read_list(data, key, errors):
+        if not is_object(item):
             errors.add(path, "not_object")
             continue
-        type_code = _string(item, "type", f"{path}.type", errors, required=True)
+        type_code = read_string(item, "type", f"{path}.type", errors, required=True)
         energy_type = None
         if type_code is not None:
             energy_type = reference.energy_types.get(type_code)
             if energy_type is None:
                 errors.add(f"{path}.type", "energy_type_unknown", value=type_code)
-        quantity = _number(item, "quantity", f"{path}.quantity", errors)
-        unit_label = _string(item, "unit", f"{path}.unit", errors, required=True)
+        quantity = read_number(item, "quantity", f"{path}.quantity", errors)
+        unit_label = read_string(item, "unit", f"{path}.unit", errors, required=True)
         unit = None
         if unit_label is not None:
             unit = reference.unit_for(unit_label.strip())
@@ -217,7 +73,7 @@ def _energy_lines(
                 )
                 unit = None
         heat_path = f"{path}.low_heat_value_kj"
-        heat = _number(
+        heat = read_number(
             item, "low_heat_value_kj", heat_path, errors, minimum="positive", default=None
         )
         if (
@@ -236,31 +92,31 @@ def _energy_lines(
 
 
 def _products(
-    data: Mapping[str, Any], reference: Reference, errors: _Collector
+    data: Mapping[str, Any], reference: Reference, errors: Collector
 ) -> list[ProductLine]:
     out: list[ProductLine] = []
-    for path, item in _list(data, "products", errors):
-        if not _is_object(item):
+    for path, item in read_list(data, "products", errors):
+        if not is_object(item):
             errors.add(path, "not_object")
             continue
-        product = _string(item, "product", f"{path}.product", errors, required=True)
+        product = read_string(item, "product", f"{path}.product", errors, required=True)
         if product is not None and product not in reference.benchmark_editions:
             errors.add(f"{path}.product", "product_unknown", value=product)
             product = None
-        output = _number(item, "annual_output", f"{path}.annual_output", errors, default=0.0)
-        unit_energy = _number(item, "unit_energy", f"{path}.unit_energy", errors, minimum="any")
+        output = read_number(item, "annual_output", f"{path}.annual_output", errors, default=0.0)
+        unit_energy = read_number(item, "unit_energy", f"{path}.unit_energy", errors, minimum="any")
         if product is not None and output is not None and unit_energy is not None:
             out.append(ProductLine(product, output, unit_energy))
     return out
 
 
-def _sources(data: Mapping[str, Any], errors: _Collector) -> list[SubstitutionSource]:
+def _sources(data: Mapping[str, Any], errors: Collector) -> list[SubstitutionSource]:
     out: list[SubstitutionSource] = []
-    for path, item in _list(data, "substitution_sources", errors):
-        if not _is_object(item):
+    for path, item in read_list(data, "substitution_sources", errors):
+        if not is_object(item):
             errors.add(path, "not_object")
             continue
-        description = _string(
+        description = read_string(
             item,
             "description",
             f"{path}.description",
@@ -268,7 +124,7 @@ def _sources(data: Mapping[str, Any], errors: _Collector) -> list[SubstitutionSo
             required=False,
             limit=MAX_DESCRIPTION,
         )
-        saved = _number(item, "saved_tce", f"{path}.saved_tce", errors)
+        saved = read_number(item, "saved_tce", f"{path}.saved_tce", errors)
         if saved is not None and not errors.has_under(path):
             out.append(SubstitutionSource(description or "", saved))
     return out
@@ -278,7 +134,7 @@ def _submitted_on(
     data: Mapping[str, Any],
     today: date,
     versions: Sequence[PolicyVersion],
-    errors: _Collector,
+    errors: Collector,
 ) -> date | None:
     value = data.get("submitted_on")
     if value is None:
@@ -315,16 +171,16 @@ def parse_facts(
     ``today`` is the default ``submitted_on``; ``policy_versions`` (default: the reference's)
     bound it below: a date before the first version is an error.
     """
-    errors = _Collector()
-    if not _is_object(payload):
+    errors = Collector()
+    if not is_object(payload):
         errors.add(NON_FIELD_ERRORS, "not_object")
         raise InvalidFacts(errors.errors)
     versions = reference.policy_versions if policy_versions is None else policy_versions
 
-    project_code = _string(payload, "project_code", "project_code", errors, required=False)
-    name = _string(payload, "name", "name", errors, required=False)
+    project_code = read_string(payload, "project_code", "project_code", errors, required=False)
+    name = read_string(payload, "name", "name", errors, required=False)
 
-    region = _string(payload, "region", "region", errors, required=True)
+    region = read_string(payload, "region", "region", errors, required=True)
     if region is not None:
         region = region.strip()
         if not _REGION.fullmatch(region):
@@ -339,7 +195,7 @@ def parse_facts(
             errors.add("region", "region_unknown", value=region)
             region = None
 
-    industry = _string(payload, "industry", "industry", errors, required=True)
+    industry = read_string(payload, "industry", "industry", errors, required=True)
     if industry is not None:
         industry = industry.strip()
         if not _INDUSTRY.fullmatch(industry):
@@ -349,27 +205,27 @@ def parse_facts(
             errors.add("industry", "industry_unknown", value=industry)
             industry = None
 
-    construction_type = _string(
+    construction_type = read_string(
         payload, "construction_type", "construction_type", errors, required=True
     )
     if construction_type is not None and construction_type not in CONSTRUCTION_TYPES:
         errors.add("construction_type", "construction_type")
         construction_type = None
 
-    project_type = _string(payload, "project_type", "project_type", errors, required=False)
+    project_type = read_string(payload, "project_type", "project_type", errors, required=False)
     project_type = (project_type or "").strip()
     if project_type and project_type not in reference.exempt_project_types:
         errors.add("project_type", "project_type_unknown", value=project_type)
 
-    unchanged = _boolean(payload, "unchanged_site_process_equipment", errors)
+    unchanged = read_boolean(payload, "unchanged_site_process_equipment", errors)
 
     # 方案（六）: a national major project's relief is the share its State Council filing grants.
-    national_major = _boolean(payload, "national_major_project", errors)
+    national_major = read_boolean(payload, "national_major_project", errors)
     document = ""
     share = 0.0
     if national_major:
         document = (
-            _string(
+            read_string(
                 payload,
                 "national_major_document",
                 "national_major_document",
@@ -380,7 +236,7 @@ def parse_facts(
         ).strip()
         if not document and "national_major_document" not in errors.errors:
             errors.add("national_major_document", "document_required")
-        share_value = _number(
+        share_value = read_number(
             payload,
             "national_major_relief_share",
             "national_major_relief_share",
@@ -402,7 +258,7 @@ def parse_facts(
     energy_complete = not errors.has_under("energy")
     exported_complete = not errors.has_under("exported_energy")
 
-    renewable = _number(
+    renewable = read_number(
         payload, "renewable_electricity_kwh", "renewable_electricity_kwh", errors, default=0.0
     )
     # The renewable electricity cannot exceed the electricity listed; compared only when every
@@ -417,7 +273,7 @@ def parse_facts(
     exported_tce, _ = equivalent_and_kwh(exported, reference)
     if energy_complete and exported_complete and exported_tce > consumed_tce:
         errors.add("exported_energy", "exported_exceeds", value=exported_tce, limit=consumed_tce)
-    feedstock = _number(payload, "feedstock_tce", "feedstock_tce", errors, default=0.0)
+    feedstock = read_number(payload, "feedstock_tce", "feedstock_tce", errors, default=0.0)
     equivalent = consumed_tce - exported_tce
     if (
         feedstock is not None
