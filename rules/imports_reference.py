@@ -118,6 +118,19 @@ EFFICIENCY_BENCHMARK = TableSpec(
     ),
 )
 
+# The exempt lists carry no dates of their own: rows are in force from 2017-01-01 unless given.
+_LISTED_DATES = (
+    Column(
+        "effective_from",
+        ("施行日期",),
+        _date,
+        required=False,
+        default=date(2017, 1, 1),
+        export=_export_date,
+    ),
+    Column("effective_to", ("停止施行日期",), _optional_date, required=False, export=_export_date),
+)
+
 EXEMPT_INDUSTRY = TableSpec(
     slug="exempt_industry",
     model=ExemptIndustry,
@@ -128,17 +141,7 @@ EXEMPT_INDUSTRY = TableSpec(
         Column("name_zh", ("行业名称",), lambda v: _required_text(v, max_length=100)),
         Column("list_item", ("目录所列项目",), lambda v: _required_text(v, max_length=200)),
         Column("basis", ("依据",), _required_long_text),
-        Column(
-            "effective_from",
-            ("施行日期",),
-            _date,
-            required=False,
-            default=date(2017, 1, 1),
-            export=_export_date,
-        ),
-        Column(
-            "effective_to", ("停止施行日期",), _optional_date, required=False, export=_export_date
-        ),
+        *_LISTED_DATES,
     ),
 )
 
@@ -151,17 +154,7 @@ EXEMPT_PROJECT_TYPE = TableSpec(
         Column("type", ("项目类型代码",), _slug),
         Column("name_zh", ("项目类型",), lambda v: _required_text(v, max_length=100)),
         Column("basis", ("依据",), _required_long_text),
-        Column(
-            "effective_from",
-            ("施行日期",),
-            _date,
-            required=False,
-            default=date(2017, 1, 1),
-            export=_export_date,
-        ),
-        Column(
-            "effective_to", ("停止施行日期",), _optional_date, required=False, export=_export_date
-        ),
+        *_LISTED_DATES,
     ),
 )
 
