@@ -107,6 +107,9 @@ class Project(models.Model):
             # stops after 20 rows instead of sorting every project (issue 14; EXPLAIN in
             # tests/scale/test_indexes.py).
             models.Index(fields=["-updated_at", "-id"], name="project_recent_idx"),
+            # The split-project check's site branch (same region and industry, issue 12;
+            # EXPLAIN in tests/supervision/test_split_plan.py).
+            models.Index(fields=["region", "industry"], name="project_site_idx"),
         ]
 
     def __str__(self) -> str:

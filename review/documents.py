@@ -46,17 +46,21 @@ STALE_AFTER = timedelta(minutes=15)
 # --------------------------------------------------------------------------------------------
 # The decision's entry point
 # --------------------------------------------------------------------------------------------
-def opinion_issue(*, case: ReviewCase, kind: str) -> Any:
-    """Open the DRAFT of the decision document of `case` (拟稿); returns the `documents.Draft`.
+def opinion_issue(
+    *, case: ReviewCase, kind: str, by: Any = None, extra: dict[str, Any] | None = None
+) -> Any:
+    """Open the DRAFT of the document of `case` (拟稿); returns the `documents.Draft`.
 
-    Kept under this name for the decision services. The number is taken and the document issued
-    only when the authority's head signs the draft off (`documents.services.draft_sign`).
-    Raises ValidationError (`kind`, `province`, `conditions` for an approval that would ignore a
-    blocking finding) and leaves nothing behind.
+    Kept under this name for the review and supervision services (decisions, 退回补正, the
+    acceptance-filing check), which call it inside their transaction; `by` is the drafter (the
+    case's assignee when None), `extra` what the default text needs besides the case. The
+    number is taken and the document issued only when the authority's head signs the draft off
+    (`documents.services.draft_sign`). Raises ValidationError (`kind`, `province`,
+    `conditions` for an approval that would ignore a blocking finding); nothing is left behind.
     """
     from documents.services import draft_open
 
-    return draft_open(case=case, kind=kind)
+    return draft_open(case=case, kind=kind, by=by, extra=extra)
 
 
 def _queue_render(opinion_id: int) -> None:

@@ -184,8 +184,11 @@ def case_return_for_correction(
     clock ends; the corrected submission is a new receipt with a new 5-day intake clock.
 
     The projects app opens its correction round on ``case_returned_for_correction``; the
-    applicant is told in writing (in-app and email).
+    applicant is told in writing (in-app and email), and the formal 补正通知书 listing every
+    item is drafted (拟稿, ``review.documents.opinion_issue``) for the head to sign off.
     """
+    from review.documents import opinion_issue
+
     today = today_or(today)
     locked, move = begin(
         case=case, by=by, action=Action.RETURN_FOR_CORRECTION, expected_version=expected_version
@@ -205,6 +208,7 @@ def case_return_for_correction(
         reason=reason.strip(),
         data={"items": lines, "entries": cleaned},
     )
+    opinion_issue(case=locked, kind="correction", by=by, extra={"items": lines})
     case_returned_for_correction.send(sender=ReviewCase, case=locked, items=lines)
     numbered = "\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1))
     tell_applicant(

@@ -158,7 +158,10 @@ def test_full_flow_through_the_api(make_case, alice, bob, helen, evaluation_body
     body = r.json()
     assert (body["state"], body["conditions"]) == ("approved", ["投产前完成替代"])
     assert body["authority"]["doc_prefix"] == "苏发改能审"
-    assert ReviewCase.objects.get(pk=case.pk).drafts.get().kind == "approval"
+    drafts = ReviewCase.objects.get(pk=case.pk).drafts
+    # the return for correction drafted its 补正通知书; the approval drafted its opinion
+    assert sorted(drafts.values_list("kind", flat=True)) == ["approval", "correction"]
+    assert drafts.get(kind="approval").sections["conditions"] == ["投产前完成替代"]
 
 
 def test_second_decision_gets_409(make_case, bob, bob2):

@@ -666,7 +666,7 @@ def test_every_move_writes_one_event_with_the_assessment_then(make_case, bob, al
     case = services.case_return_for_correction(case=case, by=bob, items=["补正"])
     new = resubmit(case, by=alice, counted_tce=25000)
     case = services.case_resubmit(case=case, submission=new, by=alice)
-    events = list(case.events.order_by("pk"))
+    events = [e for e in case.events.order_by("pk") if e.action != "document_drafted"]
     assert [(e.action, e.from_state, e.to_state) for e in events] == [
         ("open", "", "submitted"),
         ("return_for_correction", "submitted", "returned"),
