@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import permissions, selectors, split
+from .legal import PENALTY_BASES
 from .models import Acceptance, InspectionTarget, Rectification
 from .services import acceptance as acceptance_services
 from .services import inspections as inspection_services
@@ -392,6 +393,12 @@ class PenaltyApi(APIView):
             lambda: inspection_services.penalty_record(
                 case=case, by=request.user, target=target, **v
             ),
-            lambda p: {"id": p.pk, "basis": p.basis, "measure": p.measure},
+            lambda p: {
+                "id": p.pk,
+                "basis": p.basis,
+                "citation": p.basis_label,
+                "verified": PENALTY_BASES[p.basis].verified,
+                "measure": p.measure,
+            },
             status.HTTP_201_CREATED,
         )

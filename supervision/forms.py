@@ -200,10 +200,13 @@ class InspectionRecordForm(forms.Form):
     )
 
 
+def _basis_choices() -> list[tuple[str, str]]:
+    """Each basis as shown (an unverified one says so), in the request's language."""
+    return [(k, v.label) for k, v in PENALTY_BASES.items()]
+
+
 class PenaltyForm(forms.Form):
-    basis = forms.ChoiceField(
-        label=_("法律依据"), choices=[(k, v.citation) for k, v in PENALTY_BASES.items()]
-    )
+    basis = forms.ChoiceField(label=_("法律依据"), choices=_basis_choices)
     measure = forms.CharField(label=_("处罚措施"), max_length=200)
     amount_yuan = forms.DecimalField(
         label=_("罚款金额（元）"), required=False, min_value=0, max_digits=12, decimal_places=2

@@ -1,9 +1,21 @@
 """Legal bases a penalty or rectification cites: the 2023《办法》 by full name and number.
 
 Data, not ``if`` statements: each basis names the document, the article and what it provides.
-``verified`` says whether the article number was checked against the gazette text in this
-repository's reference material (/work/shared/domain/policy-reference.md and the 办法's text);
-unverified numbers are to be confirmed by the authority's legal staff before first use.
+``verified`` says whether the article number and its subject were checked against a copy of the
+published text; ``source`` says where. An unverified basis is never asserted: pages, events and
+notices show it with ``UNVERIFIED_NOTE`` (the authority's legal staff confirm it before use).
+
+Checked (December 2026) in the stored public copies the project can search:
+
+- 第十一条 (the owner's written pledge, which includes not evading the review by splitting or
+  merging projects): the 2023 text at
+  http://www.erictbenoitauthor.com/articledetail?article_id=520&pagenum=2 (第三章 节能审查,
+  第十一条; its 第十二条 is the 5-day intake rule the review app cites): a third-party
+  reproduction of the text, not the gazette.
+- 第二十七条 to 第三十条 (the chapter on legal liability): no copy of that chapter of the 2023
+  text (nor of the 2016 令第44号's) was found; only news items quoting 第三条, and an English
+  translation (http://www.csrcare.com/Law/LawShowEn?id=229558) of which the search returned
+  chapter I only. The numbers and subjects below were written from memory and stay unverified.
 """
 
 from __future__ import annotations
@@ -11,7 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from django.utils.translation import gettext_lazy as _
+
 MEASURES_2023: Final = "《固定资产投资项目节能审查办法》（国家发展改革委令2023年第2号）"
+UNVERIFIED_NOTE: Final = _("（条款序号及内容尚未与公布的原文核对，须经法制审核确认后援引）")
 
 
 @dataclass(frozen=True)
@@ -20,10 +35,22 @@ class LegalBasis:
     article: str
     summary: str
     verified: bool = False
+    source: str = ""  # where the article and its subject were checked (URL or repository/path)
 
     @property
     def citation(self) -> str:
+        """The citation as the document would print it (full name, number, article)."""
         return f"{MEASURES_2023}{self.article}：{self.summary}"
+
+    @property
+    def label(self) -> str:
+        """The citation as pages, events and notices show it: an unverified one says so."""
+        return self.citation if self.verified else f"{self.citation}{UNVERIFIED_NOTE}"
+
+    @property
+    def article_label(self) -> str:
+        """The article alone (notices), with the same note when unverified."""
+        return self.article if self.verified else f"{self.article}{UNVERIFIED_NOTE}"
 
 
 _BASES: Final = (
@@ -32,7 +59,10 @@ _BASES: Final = (
         "第十一条",
         "建设单位不得以拆分或合并项目等不正当手段逃避节能审查",
         verified=True,
+        source="http://www.erictbenoitauthor.com/articledetail?article_id=520&pagenum=2",
     ),
+    # Unverified (from memory; see the module docstring): the 2023 办法's chapter on legal
+    # liability as recalled, article by article.
     LegalBasis(
         "m2023_unreviewed",
         "第二十七条",
@@ -60,5 +90,6 @@ PENALTY_BASES: Final[dict[str, LegalBasis]] = {b.key: b for b in _BASES}
 
 
 def citation(key: str) -> str:
+    """The shown citation of a basis key (with the note when unverified); the key if unknown."""
     basis = PENALTY_BASES.get(key)
-    return basis.citation if basis else key
+    return basis.label if basis else key

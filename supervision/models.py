@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import legal
+
 
 class AcceptanceState(models.TextChoices):
     FILED = "filed", _("已报备待核查")
@@ -268,6 +270,11 @@ class Penalty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.measure}"
+
+    @property
+    def basis_label(self) -> str:
+        """The cited basis as shown (with the note when its article is unverified)."""
+        return legal.citation(self.basis)
 
 
 class InventoryLink(models.Model):

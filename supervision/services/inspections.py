@@ -242,12 +242,17 @@ def penalty_record(
         case=case,
         actor=by,
         action="sv_penalty",
-        reason=f"行政处罚：{measure}{amount}。依据{legal.citation}",
-        data={"penalty": penalty.pk, "basis": basis, "article": legal.article},
+        reason=f"行政处罚：{measure}{amount}。依据{legal.label}",
+        data={
+            "penalty": penalty.pk,
+            "basis": basis,
+            "article": legal.article,
+            "verified": legal.verified,
+        },
     )
     common.notify(
         common.owner_users(case),
         case=case,
-        message=f"{common.title(case)}：行政处罚（{measure}），依据{legal.article}。",
+        message=f"{common.title(case)}：行政处罚（{measure}），依据{legal.article_label}。",
     )
     return penalty
