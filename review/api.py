@@ -441,6 +441,12 @@ class DecisionInput(VersionedInput):
         default="",
         help_text="决定与系统建议不一致时必填",
     )
+    without_guidance_justification = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="国家窗口指导意见尚未答复时必填：未待指导意见即作出决定的理由（方案（七））",
+    )
 
 
 class CaseApproveApi(CaseMoveApi):
@@ -462,6 +468,7 @@ class CaseApproveApi(CaseMoveApi):
             reason=data["reason"],
             conditions=data["conditions"],
             justification=data["justification"],
+            without_guidance_justification=data["without_guidance_justification"],
             expected_version=data.get("version"),
         )
 
@@ -485,6 +492,7 @@ class CaseRejectApi(CaseMoveApi):
             reason=data["reason"],
             cited_findings=data["cited_findings"],
             justification=data["justification"],
+            without_guidance_justification=data["without_guidance_justification"],
             expected_version=data.get("version"),
         )
 
@@ -506,6 +514,7 @@ class CaseDeferApi(CaseMoveApi):
             reason=data["reason"],
             deferral_lift=data["deferral_lift"],
             justification=data["justification"],
+            without_guidance_justification=data["without_guidance_justification"],
             expected_version=data.get("version"),
         )
 

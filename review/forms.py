@@ -216,6 +216,20 @@ class _DecisionForm(CaseActionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("决定与评估系统的建议不一致时必填。"),
     )
+    without_guidance_justification = forms.CharField(
+        label=_("未待窗口指导意见即作出决定的理由"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "国家窗口指导意见尚未答复时必填（方案（七））；也可先申请延长审查期限，等待答复。"
+        ),
+    )
+
+    def __init__(self, *args: Any, case: ReviewCase, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        if not case.guidance_pending:  # asked only while a guidance request is unanswered
+            del self.fields["without_guidance_justification"]
 
 
 class ApproveForm(_DecisionForm):

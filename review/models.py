@@ -85,6 +85,10 @@ class ReviewCase(models.Model):
     # Decision.
     decision_reason = models.TextField("决定理由", blank=True)
     decision_justification = models.TextField("与系统建议不一致的说明", blank=True)
+    # Deciding while the window-guidance request is unanswered (issue 10): why not wait.
+    without_guidance_justification = models.TextField(
+        "未待窗口指导意见即作出决定的理由", blank=True
+    )
     conditions = models.TextField("审查意见条件", blank=True)
     cited_findings = models.JSONField("所依据的评估发现", default=list, blank=True)
     correction_items = models.JSONField("补正事项", default=list, blank=True)
@@ -145,6 +149,18 @@ class ReviewCase(models.Model):
 
     def __str__(self) -> str:
         return f"案件{self.pk}：{self.project}"
+
+    @property
+    def guidance_pending(self) -> bool:
+        """A window-guidance request is out, unanswered, and the case is still open to it."""
+        from .workflow import guidance_pending
+
+        return guidance_pending(
+            state=self.state,
+            route=self.route,
+            guidance_outcome=self.guidance_outcome,
+            guidance_requested=self.guidance_requested_on is not None,
+        )
 
     @property
     def doc_prefix(self) -> str:

@@ -214,6 +214,8 @@ def available_moves(user: Any, case: ReviewCase) -> list[Move]:
             continue
         if move.action == Action.REQUEST_GUIDANCE and case.route != ROUTE_WINDOW_GUIDANCE:
             continue
+        if move.action == Action.ANSWER_GUIDANCE and not case.guidance_pending:
+            continue
         if acts_as(user, case, move.party):
             moves.append(move)
     return moves

@@ -164,8 +164,9 @@ def case_clock(case: ReviewCase, *, today: date) -> clock.ClockView:
 
 
 def guidance_waiting_days(case: ReviewCase, *, today: date) -> int | None:
-    """Working days a window-guidance request has been waiting (no query)."""
-    if case.state != CaseState.AWAITING_GUIDANCE or case.guidance_requested_on is None:
+    """Working days a pending window-guidance request has been waiting (no query); ``None`` when
+    none is pending (answered, or the case was decided without waiting for it)."""
+    if not case.guidance_pending or case.guidance_requested_on is None:
         return None
     return clock.working_days_between(case.guidance_requested_on, today)
 
@@ -423,6 +424,11 @@ def _event_details(event: CaseEvent) -> list[str]:
         lines.append("依据：" + "、".join(data["cited_findings"]))
     if data.get("justification"):
         lines.append("与系统建议不一致的说明：" + data["justification"])
+    if data.get("without_guidance_justification"):
+        lines.append(
+            f"未待窗口指导意见即作出决定（{data.get('guidance_requested_on', '')}报请，尚未答复）"
+            f"，理由：{data['without_guidance_justification']}"
+        )
     if data.get("deferral_lift"):
         lines.append("解除缓批的条件：" + data["deferral_lift"])
     if data.get("assignee"):

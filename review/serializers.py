@@ -226,6 +226,9 @@ class CaseDetailSerializer(CaseListSerializer):
     extensions = serializers.SerializerMethodField()
     change_trigger_labels = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    guidance_pending = serializers.BooleanField(
+        read_only=True, help_text="a window-guidance request is out and unanswered"
+    )
 
     class Meta(CaseListSerializer.Meta):
         fields = [
@@ -247,6 +250,8 @@ class CaseDetailSerializer(CaseListSerializer):
             "guidance_notes",
             "decision_reason",
             "decision_justification",
+            "without_guidance_justification",
+            "guidance_pending",
             "conditions",
             "cited_findings",
             "deferral_lift",

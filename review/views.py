@@ -157,6 +157,7 @@ def _case_context(case: ReviewCase, *, today: Any) -> dict[str, Any]:
         "needs_guidance": workflow.needs_guidance(
             route=case.route, guidance_outcome=case.guidance_outcome
         ),
+        "guidance_pending": case.guidance_pending,
         "change_trigger_labels": [
             workflow.CHANGE_TRIGGER_LABELS.get(code, "") for code in case.change_triggers or []
         ],
@@ -324,6 +325,7 @@ MOVE_PAGES: dict[Action, MovePage] = {
             reason=d["reason"],
             conditions=d["conditions"],
             justification=d["justification"],
+            without_guidance_justification=d.get("without_guidance_justification", ""),
             expected_version=_v(d),
         ),
         gettext_lazy("已作出审查通过决定，节能审查意见正在生成。"),
@@ -336,6 +338,7 @@ MOVE_PAGES: dict[Action, MovePage] = {
             reason=d["reason"],
             cited_findings=d["cited_findings"],
             justification=d["justification"],
+            without_guidance_justification=d.get("without_guidance_justification", ""),
             expected_version=_v(d),
         ),
         gettext_lazy("已作出不予通过决定，通知书正在生成。"),
@@ -349,6 +352,7 @@ MOVE_PAGES: dict[Action, MovePage] = {
             reason=d["reason"],
             deferral_lift=d["deferral_lift"],
             justification=d["justification"],
+            without_guidance_justification=d.get("without_guidance_justification", ""),
             expected_version=_v(d),
         ),
         gettext_lazy("已作出缓批决定，通知书正在生成；审查期限终止，解除缓批后重新计算。"),

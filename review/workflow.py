@@ -156,13 +156,10 @@ MOVES: Final[tuple[Move, ...]] = (
     Move(A.CLAIM, S.CHANGE_REQUESTED, S.UNDER_REVIEW, P.REVIEWER, "认领承办（变更重审）"),
     # Commissioned evaluation (委托评审): 2023《办法》第十三条; its time does not count
     # (《行政许可法》第四十五条).
-    Move(
-        A.COMMISSION_EVALUATION,
-        S.UNDER_REVIEW,
-        S.UNDER_EVALUATION,
-        P.REVIEWER,
-        "委托评审",
-        C.PAUSE,
+    # Also while window guidance is pending (guidance may be sent before the report exists).
+    *(
+        Move(A.COMMISSION_EVALUATION, s, S.UNDER_EVALUATION, P.REVIEWER, "委托评审", C.PAUSE)
+        for s in (S.UNDER_REVIEW, S.AWAITING_GUIDANCE)
     ),
     Move(
         A.RECORD_EVALUATION,
@@ -195,11 +192,24 @@ MOVES: Final[tuple[Move, ...]] = (
         "出具窗口指导意见",
         needs_reason=True,
     ),
-    # Decisions (审查决定).
-    Move(A.APPROVE, S.UNDER_REVIEW, S.APPROVED, P.REVIEWER, "审查通过", C.STOP, True, True),
-    Move(A.REJECT, S.UNDER_REVIEW, S.REJECTED, P.REVIEWER, "不予通过", C.STOP, True, True),
-    # 缓批 is a written decision: it ends the clock; lifting it starts a new 20-day clock.
-    Move(A.DEFER, S.UNDER_REVIEW, S.DEFERRED, P.REVIEWER, "缓批", C.STOP, True, True),
+    # The answer may also come while the evaluation runs or after its report came back (the
+    # request is still pending: ``guidance_pending``); the case stays where it is.
+    *(
+        Move(A.ANSWER_GUIDANCE, s, s, P.NATIONAL, "出具窗口指导意见", needs_reason=True)
+        for s in (S.UNDER_EVALUATION, S.UNDER_REVIEW)
+    ),
+    # Decisions (审查决定). While guidance is pending the reviewer may decide with a recorded
+    # justification for not waiting (``decision_errors``), or ask for an extension.
+    *(
+        move
+        for s in (S.UNDER_REVIEW, S.AWAITING_GUIDANCE)
+        for move in (
+            Move(A.APPROVE, s, S.APPROVED, P.REVIEWER, "审查通过", C.STOP, True, True),
+            Move(A.REJECT, s, S.REJECTED, P.REVIEWER, "不予通过", C.STOP, True, True),
+            # 缓批 is a written decision: it ends the clock; lifting it starts a new 20-day clock.
+            Move(A.DEFER, s, S.DEFERRED, P.REVIEWER, "缓批", C.STOP, True, True),
+        )
+    ),
     Move(A.RESUBMIT, S.DEFERRED, S.UNDER_REVIEW, P.APPLICANT, "提交新材料", C.START_DECISION),
     Move(
         A.LIFT_DEFERRAL,
@@ -349,6 +359,23 @@ def needs_guidance(*, route: str, guidance_outcome: str) -> bool:
     return route == ROUTE_WINDOW_GUIDANCE and not guidance_outcome
 
 
+# States in which a window-guidance request may still be answered (the case is not decided).
+GUIDANCE_OPEN: Final = frozenset({S.AWAITING_GUIDANCE, S.UNDER_EVALUATION, S.UNDER_REVIEW})
+
+
+def guidance_pending(
+    *, state: State | str, route: str, guidance_outcome: str, guidance_requested: bool
+) -> bool:
+    """A window-guidance request was sent, has no answer yet, and the case is still open to it.
+    The clock runs meanwhile (第四十五条); the reviewer may extend, or decide with a recorded
+    justification for not waiting."""
+    return (
+        guidance_requested
+        and needs_guidance(route=route, guidance_outcome=guidance_outcome)
+        and state in GUIDANCE_OPEN
+    )
+
+
 def effective_recommendation(
     *, recommendation: str, finding_codes: Iterable[str], guidance_outcome: str
 ) -> str:
@@ -387,6 +414,8 @@ def decision_errors(
     route: str = "",
     guidance_outcome: str = "",
     evaluation_on_file: bool = False,
+    guidance_requested: bool = False,
+    without_guidance_justification: str = "",
 ) -> dict[str, list[str]]:
     """Field-named errors of a decision; empty when the decision may be recorded.
 
@@ -395,7 +424,9 @@ def decision_errors(
     - a decision other than the (effective) recommendation needs a justification;
     - a rejection cites at least one finding, each present in the assessment;
     - a deferral states what would lift it;
-    - a window-guidance case needs the guidance first, and is not approved against it (方案（七）).
+    - a window-guidance case is first sent to the NDRC (方案（七）); while the answer is pending
+      (``guidance_requested``) a decision needs ``without_guidance_justification``, the recorded
+      reason for not waiting; it is never approved against a negative answer.
     """
     action = Action(action)
     errors: dict[str, list[str]] = {}
@@ -411,7 +442,16 @@ def decision_errors(
     if not reason.strip():
         add("reason", "审查决定须写明理由。")
     if needs_guidance(route=route, guidance_outcome=guidance_outcome):
-        add("__all__", "两高项目年综合能耗5万吨标准煤及以上，须先报国家窗口指导（方案（七））。")
+        if not guidance_requested:
+            add(
+                "__all__", "两高项目年综合能耗5万吨标准煤及以上，须先报国家窗口指导（方案（七））。"
+            )
+        elif not without_guidance_justification.strip():
+            add(
+                "without_guidance_justification",
+                "国家窗口指导意见尚未答复：在未获指导意见的情况下作出决定，"
+                "须记录不待指导意见即作出决定的理由（方案（七））。",
+            )
     if action == A.APPROVE and guidance_outcome == "not_supported":
         add("__all__", "国家窗口指导意见为不支持，不能审查通过（方案（七））。")
     effective = effective_recommendation(

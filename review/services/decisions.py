@@ -5,6 +5,12 @@ Each decision needs the commissioned evaluation's report on the current submissi
 (``review.documents.opinion_issue``; numbered by the case's authority, ``case.doc_prefix``).
 缓批 is a written decision that ends the clock; lifting it (the region's status changed, the
 substitution is provided) reopens review with a new 20-working-day clock.
+
+Window guidance pending (方案（七）; the clock runs on, 《行政许可法》第四十五条): the reviewer may
+ask for an extension, or decide without the answer, recording why not to wait
+(``without_guidance_justification``, next to ``justification`` which explains disagreeing with
+the system's recommendation). The request then stays on the record as unanswered; a late answer
+is refused (``guidance.case_answer_guidance``): it does not reopen the decision.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from .core import (
     finding_codes,
     finish,
     logger,
+    national_reviewers,
+    notify,
     notify_handlers,
     raise_if,
     required,
@@ -73,6 +81,7 @@ def _decide(
     conditions: Sequence[str] = (),
     cited_findings: Sequence[str] = (),
     deferral_lift: str = "",
+    without_guidance_justification: str = "",
     expected_version: int | None,
     today: date | None,
 ) -> ReviewCase:
@@ -81,6 +90,8 @@ def _decide(
     today = today_or(today)
     locked, move = begin(case=case, by=by, action=action, expected_version=expected_version)
     assessment = locked.submission.assessment or {}
+    pending = locked.guidance_pending
+    waiver = without_guidance_justification.strip() if pending else ""
     cited = [code.strip() for code in cited_findings if code and code.strip()]
     errors = workflow.decision_errors(
         action,
@@ -93,17 +104,21 @@ def _decide(
         route=locked.route,
         guidance_outcome=locked.guidance_outcome,
         evaluation_on_file=evaluation_on_file(locked),
+        guidance_requested=pending,
+        without_guidance_justification=waiver,
     )
     for field, value in (
         ("reason", reason),
         ("justification", justification),
         ("deferral_lift", deferral_lift),
+        ("without_guidance_justification", without_guidance_justification),
     ):
         too_long(errors, field, value, MAX_TEXT)
     raise_if(errors)
     condition_lines = [c.strip()[:1000] for c in conditions if c and c.strip()][:50]
     locked.decision_reason = reason.strip()
     locked.decision_justification = justification.strip()
+    locked.without_guidance_justification = waiver
     locked.conditions = "\n".join(condition_lines) if action == Action.APPROVE else ""
     locked.cited_findings = cited if action == Action.REJECT else []
     locked.deferral_lift = deferral_lift.strip() if action == Action.DEFER else ""
@@ -118,6 +133,10 @@ def _decide(
     }
     if justification.strip():
         data["justification"] = justification.strip()
+    if waiver:
+        data["without_guidance_justification"] = waiver
+        assert locked.guidance_requested_on is not None
+        data["guidance_requested_on"] = locked.guidance_requested_on.isoformat()
     if condition_lines and action == Action.APPROVE:
         data["conditions"] = condition_lines
     if action == Action.REJECT:
@@ -141,6 +160,13 @@ def _decide(
     elif action == Action.REJECT:
         text += f" {REMEDIES}"
     tell_applicant(locked, subject=str(move.label), message=text)
+    if waiver:
+        notify(
+            national_reviewers(),
+            case=locked,
+            message=f"{case_title(locked)}：审查机关未待窗口指导意见即作出“{move.label}”决定"
+            f"（理由：{waiver}），该窗口指导请求不再需要答复。",
+        )
     return locked
 
 
@@ -152,11 +178,13 @@ def case_approve(
     reason: str,
     conditions: Sequence[str] = (),
     justification: str = "",
+    without_guidance_justification: str = "",
     expected_version: int | None = None,
     today: date | None = None,
 ) -> ReviewCase:
     """审查通过, with the reason and any conditions. Raises ValidationError (``__all__`` without an
-    evaluation report or guidance, ``reason``, ``justification``), CaseConflict,
+    evaluation report or guidance, ``reason``, ``justification``,
+    ``without_guidance_justification`` while the guidance request is unanswered), CaseConflict,
     TransitionNotAllowed."""
     return _decide(
         case=case,
@@ -165,6 +193,7 @@ def case_approve(
         reason=reason,
         justification=justification,
         conditions=conditions,
+        without_guidance_justification=without_guidance_justification,
         expected_version=expected_version,
         today=today,
     )
@@ -178,6 +207,7 @@ def case_reject(
     reason: str,
     cited_findings: Sequence[str],
     justification: str = "",
+    without_guidance_justification: str = "",
     expected_version: int | None = None,
     today: date | None = None,
 ) -> ReviewCase:
@@ -189,6 +219,7 @@ def case_reject(
         reason=reason,
         justification=justification,
         cited_findings=cited_findings,
+        without_guidance_justification=without_guidance_justification,
         expected_version=expected_version,
         today=today,
     )
@@ -202,6 +233,7 @@ def case_defer(
     reason: str,
     deferral_lift: str,
     justification: str = "",
+    without_guidance_justification: str = "",
     expected_version: int | None = None,
     today: date | None = None,
 ) -> ReviewCase:
@@ -214,6 +246,7 @@ def case_defer(
         reason=reason,
         justification=justification,
         deferral_lift=deferral_lift,
+        without_guidance_justification=without_guidance_justification,
         expected_version=expected_version,
         today=today,
     )

@@ -4,6 +4,12 @@ The provincial reviewer sends the case with the province's preliminary opinion; 
 clock keeps running (consulting another agency does not stop it, 《行政许可法》第四十五条); the
 request has its own expected response date. A guidance outcome counts only for the facts it was
 given on: a new submission that still needs guidance needs a new answer.
+
+The request may go out before the commissioned evaluation's report exists (it is sent when the
+case goes under review); the evaluation can then be commissioned while the answer is pending, and
+the answer may arrive during the evaluation or after its report. A case decided without the
+answer (``decisions``: with a recorded justification) takes no late answer: the national reviewer
+is told the case was decided, and nothing is recorded.
 """
 
 from __future__ import annotations
@@ -12,13 +18,15 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import clock, workflow
 from ..models import CaseState, ReviewCase
-from ..workflow import Action, WorkflowError
+from ..workflow import Action, TransitionNotAllowed, WorkflowError
 from .core import (
     begin,
+    case_lock,
     case_title,
     finish,
     national_reviewers,
@@ -117,6 +125,21 @@ def case_request_guidance(
     return locked
 
 
+def _refuse_late_answer(case: ReviewCase) -> None:
+    """A guidance request left unanswered by a decision: the answer comes too late to count."""
+    if case.without_guidance_justification and case.decided_at is not None:
+        raise WorkflowError(
+            _(
+                "该案件已于%(d)s在未获窗口指导意见的情况下作出“%(state)s”决定（理由已记录），"
+                "窗口指导意见不再登记，也不改变已作出的决定。"
+            )
+            % {
+                "d": timezone.localtime(case.decided_at).strftime("%Y-%m-%d"),
+                "state": case.get_state_display(),
+            }
+        )
+
+
 @transaction.atomic
 def case_answer_guidance(
     *,
@@ -128,11 +151,18 @@ def case_answer_guidance(
     today: date | None = None,
 ) -> ReviewCase:
     """The national reviewer's window guidance (outcome and notes) on the current submission;
-    back under review."""
+    back under review (a case under evaluation stays there). Raises WorkflowError when no request
+    is pending, with its own message when the case was decided without waiting for the answer."""
     today = today_or(today)
-    locked, move = begin(
-        case=case, by=by, action=Action.ANSWER_GUIDANCE, expected_version=expected_version
-    )
+    try:
+        locked, move = begin(
+            case=case, by=by, action=Action.ANSWER_GUIDANCE, expected_version=expected_version
+        )
+    except TransitionNotAllowed:
+        _refuse_late_answer(case_lock(pk=case.pk))
+        raise
+    if not locked.guidance_pending:
+        raise WorkflowError(_("该案件没有待答复的窗口指导请求。"))
     errors: dict[str, list[str]] = {}
     if outcome not in workflow.GUIDANCE_OUTCOMES:
         errors["outcome"] = [_("请选择窗口指导意见。")]

@@ -14,7 +14,7 @@ from django.urls import reverse
 from review import services, tasks
 from review.models import CaseState, ExtensionRequest, Notice, ReviewCase
 from review.services import CaseConflict
-from review.workflow import TransitionNotAllowed, WorkflowError
+from review.workflow import WorkflowError
 
 from .conftest import decidable, evaluated, pdf_upload, resubmit, under_review
 
@@ -118,8 +118,9 @@ def test_guidance_on_old_facts_no_longer_counts_after_deferral_and_tripled_energ
     assert case.state == CaseState.AWAITING_GUIDANCE
     assert case.guidance_outcome == ""
     assert case.events.get(action="resubmit").data["guidance_voided"] == "supported"
-    with pytest.raises(TransitionNotAllowed):  # no decision while guidance is pending
+    with pytest.raises(ValidationError) as errors:  # guidance pending: not without a reason
         services.case_approve(case=case, by=bob, reason="同意")
+    assert "without_guidance_justification" in errors.value.message_dict
     # answered on the new facts, evaluated again on the new submission: now it may be decided
     case = services.case_answer_guidance(case=case, by=erin, outcome="not_supported", notes="否")
     with pytest.raises(ValidationError) as errors:

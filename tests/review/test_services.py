@@ -213,9 +213,10 @@ def test_window_guidance_case_is_routed_on_assignment_and_answered_by_erin(make_
     auto = case.events.order_by("-pk").first()
     assert (auto.action, auto.actor, auto.data.get("auto")) == ("request_guidance", None, True)
     assert Notice.objects.filter(user=erin, case=case).exists()
-    # no decision while guidance is pending
-    with pytest.raises(TransitionNotAllowed):
+    # no decision while guidance is pending, unless the reviewer records why not to wait
+    with pytest.raises(ValidationError) as info:
         services.case_approve(case=case, by=bob, reason="x", justification="y")
+    assert "without_guidance_justification" in info.value.message_dict
     # the clock keeps running while guidance is pending (第四十五条); own expected date
     assert (case.clock_phase, case.paused_since, case.deadline) == (
         "decision",
@@ -247,9 +248,10 @@ def test_window_guidance_case_cannot_be_decided_without_guidance(make_case, bob,
     case = services.case_answer_guidance(case=case, by=dana, outcome="supported", notes="x")
     case = services.case_request_guidance(case=case, by=bob, reason="项目方案调整，再次报请")
     assert case.guidance_outcome == ""
-    # guidance asked again: decisions wait for the new answer
-    with pytest.raises(TransitionNotAllowed):
+    # guidance asked again: decisions wait for the new answer (or record why they do not)
+    with pytest.raises(ValidationError) as info:
         services.case_defer(case=case, by=bob, reason="x", deferral_lift="y")
+    assert "without_guidance_justification" in info.value.message_dict
 
 
 def test_request_guidance_only_for_window_guidance_route(make_case, bob):

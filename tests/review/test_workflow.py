@@ -55,6 +55,14 @@ def test_states_match_the_model_choices():
         (State.CHANGE_REQUESTED, Action.CONSENT_CHANGE, State.APPROVED),
         (State.UNDER_REVIEW, Action.REQUEST_GUIDANCE, State.AWAITING_GUIDANCE),
         (State.AWAITING_GUIDANCE, Action.ANSWER_GUIDANCE, State.UNDER_REVIEW),
+        # guidance sent before the evaluation: the evaluation goes on, the answer may come during
+        # it or after its report; the reviewer may decide meanwhile (with a justification)
+        (State.AWAITING_GUIDANCE, Action.COMMISSION_EVALUATION, State.UNDER_EVALUATION),
+        (State.UNDER_EVALUATION, Action.ANSWER_GUIDANCE, State.UNDER_EVALUATION),
+        (State.UNDER_REVIEW, Action.ANSWER_GUIDANCE, State.UNDER_REVIEW),
+        (State.AWAITING_GUIDANCE, Action.APPROVE, State.APPROVED),
+        (State.AWAITING_GUIDANCE, Action.REJECT, State.REJECTED),
+        (State.AWAITING_GUIDANCE, Action.DEFER, State.DEFERRED),
         (State.UNDER_REVIEW, Action.APPROVE, State.APPROVED),
         (State.UNDER_REVIEW, Action.REJECT, State.REJECTED),
         (State.UNDER_REVIEW, Action.DEFER, State.DEFERRED),
@@ -73,12 +81,12 @@ def test_allowed_moves_reach_their_target(state, action, target):
     [
         (State.SUBMITTED, Action.APPROVE),  # no decision before acceptance
         (State.ACCEPTED, Action.APPROVE),  # nor before someone handles it
-        (State.AWAITING_GUIDANCE, Action.APPROVE),  # nor while guidance is pending
         (State.APPROVED, Action.APPROVE),  # the second of two concurrent decisions
         (State.REJECTED, Action.RESUBMIT),
         (State.NOT_ACCEPTED, Action.ACCEPT),
         (State.EXPIRED, Action.REQUEST_CHANGE),
-        (State.UNDER_REVIEW, Action.ANSWER_GUIDANCE),
+        (State.APPROVED, Action.ANSWER_GUIDANCE),  # a late answer reopens nothing
+        (State.DEFERRED, Action.ANSWER_GUIDANCE),
         (State.UNDER_EVALUATION, Action.APPROVE),  # not before the report is received
         (State.APPROVED, Action.APPROVE_EXTENSION),
         (State.SUBMITTED, "no_such_action"),
@@ -290,3 +298,64 @@ def test_change_triggers_are_found_from_the_facts_and_stated_in_words():
     assert found["content"] == "申请人申明：建设内容或建设规模变更"
     for text in found.values():  # reasons in words, never codes
         assert not any(code in text for code in ("site", "energy", "efficiency", "content"))
+
+
+# --------------------------------------------------------------------------------------------
+# Deciding while window guidance is pending (issue 10)
+# --------------------------------------------------------------------------------------------
+_WG = {
+    "reason": "理由",
+    "justification": "",
+    "recommendation": "defer",
+    "finding_codes": ["NATIONAL_WINDOW_GUIDANCE"],
+    "route": workflow.ROUTE_WINDOW_GUIDANCE,
+    "evaluation_on_file": True,
+}
+
+
+def test_a_decision_before_any_guidance_request_is_refused():
+    errors = workflow.decision_errors(Action.DEFER, deferral_lift="x", **_WG)
+    assert "须先报国家窗口指导" in " ".join(errors["__all__"])
+    assert "without_guidance_justification" not in errors
+
+
+def test_a_decision_while_guidance_is_pending_needs_its_own_justification():
+    errors = workflow.decision_errors(
+        Action.DEFER, deferral_lift="x", guidance_requested=True, **_WG
+    )
+    assert set(errors) == {"without_guidance_justification"}
+    assert "尚未答复" in errors["without_guidance_justification"][0]
+    assert not workflow.decision_errors(
+        Action.DEFER,
+        deferral_lift="x",
+        guidance_requested=True,
+        without_guidance_justification="  已逾预计答复日期，项目替代来源未落实  ",
+        **_WG,
+    )
+    # approving against the "defer pending guidance" recommendation needs both texts
+    only_waiver = workflow.decision_errors(
+        Action.APPROVE, guidance_requested=True, without_guidance_justification="逾期", **_WG
+    )
+    assert set(only_waiver) == {"justification"}
+    blank = workflow.decision_errors(
+        Action.APPROVE, guidance_requested=True, without_guidance_justification="   ", **_WG
+    )
+    assert set(blank) == {"justification", "without_guidance_justification"}
+
+
+def test_guidance_is_pending_only_while_requested_unanswered_and_open():
+    base = {"route": workflow.ROUTE_WINDOW_GUIDANCE, "guidance_outcome": ""}
+    for state in (State.AWAITING_GUIDANCE, State.UNDER_EVALUATION, State.UNDER_REVIEW):
+        assert workflow.guidance_pending(state=state, guidance_requested=True, **base)
+    assert not workflow.guidance_pending(state=State.UNDER_REVIEW, guidance_requested=False, **base)
+    for state in (State.APPROVED, State.DEFERRED, State.REJECTED, State.CHANGE_REQUESTED):
+        assert not workflow.guidance_pending(state=state, guidance_requested=True, **base)
+    assert not workflow.guidance_pending(
+        state=State.UNDER_REVIEW,
+        guidance_requested=True,
+        route=workflow.ROUTE_WINDOW_GUIDANCE,
+        guidance_outcome="supported",
+    )
+    assert not workflow.guidance_pending(
+        state=State.UNDER_REVIEW, guidance_requested=True, route="standard", guidance_outcome=""
+    )
