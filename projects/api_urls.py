@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import api, api_compare
+from . import api, api_compare, api_corrections
 
 urlpatterns = [
     path("projects/", api.ProjectListCreateApi.as_view(), name="api-project-list"),
@@ -20,6 +20,16 @@ urlpatterns = [
         "projects/<int:pk>/submissions/compare/",
         api_compare.SubmissionCompareApi.as_view(),
         name="api-project-submissions-compare",
+    ),
+    path(
+        "projects/<int:pk>/corrections/",
+        api_corrections.ProjectCorrectionsApi.as_view(),
+        name="api-project-corrections",
+    ),
+    path(
+        "projects/<int:pk>/corrections/items/<int:item_pk>/",
+        api_corrections.CorrectionAnswerApi.as_view(),
+        name="api-project-correction-answer",
     ),
     path(
         "projects/<int:pk>/submissions/<int:number>/",

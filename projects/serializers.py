@@ -362,6 +362,38 @@ class CaseOutput(serializers.Serializer):
         return OpinionOutput(case.opinions.all(), many=True).data
 
 
+class CaseStatusOutput(CaseOutput):
+    """The case with what the applicant is asked now (one project's pages, not the lists)."""
+
+    correction = serializers.SerializerMethodField(
+        help_text="补正 asked now: the applicant's own answer-by date, the reviewer's note and "
+        "the unanswered items (null unless the case waits for a correction); "
+        "every round: GET …/corrections/"
+    )
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_correction(self, case: Any) -> dict[str, Any] | None:
+        from django.utils import timezone
+
+        from review.correction_selectors import correction_due
+        from review.services import date_words
+
+        due = correction_due(case, today=timezone.localdate())
+        if due is None:
+            return None
+        return {
+            "round": due.round.number,
+            "answer_by": due.answer_by.isoformat(),
+            "answer_by_text": f"请于 {date_words(due.answer_by)} 前提交补正材料",
+            "overdue": due.overdue,
+            "note": due.note,
+            "unanswered": [
+                {"id": item.pk, "position": item.position, "item": item.item}
+                for item in due.unanswered
+            ],
+        }
+
+
 def _case_of(project: Project) -> Any:
     return permissions.latest_case(project)
 
@@ -497,6 +529,11 @@ class ProjectDetailOutput(ProjectListOutput):
     def get_editable(self, project: Project) -> bool:
         return permissions.project_is_editable(project)
 
+    @extend_schema_field(CaseStatusOutput(allow_null=True))
+    def get_case(self, project: Project) -> dict[str, Any] | None:
+        case = _case_of(project)
+        return CaseStatusOutput(case).data if case is not None else None
+
 
 class ProjectStatusOutput(serializers.Serializer):
     """Where the project stands: its status, the latest case and every submission."""
@@ -519,10 +556,10 @@ class ProjectStatusOutput(serializers.Serializer):
         items = list(case.correction_items or []) if case is not None else []
         return items or list(project.correction_items or [])
 
-    @extend_schema_field(CaseOutput(allow_null=True))
+    @extend_schema_field(CaseStatusOutput(allow_null=True))
     def get_case(self, project: Project) -> dict[str, Any] | None:
         case = _case_of(project)
-        return CaseOutput(case).data if case is not None else None
+        return CaseStatusOutput(case).data if case is not None else None
 
     @extend_schema_field(SubmissionBriefOutput(many=True))
     def get_submissions(self, project: Project) -> list[dict[str, Any]]:

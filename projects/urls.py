@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import correction_views, views
 
 app_name = "projects"
 urlpatterns = [
@@ -16,6 +16,11 @@ urlpatterns = [
     path("<int:pk>/assess/", views.assess_live, name="assess_live"),
     path("<int:pk>/delete/", views.project_delete, name="delete"),
     path("<int:pk>/submit/", views.project_submit, name="submit"),
+    path(
+        "<int:pk>/corrections/<int:item_pk>/answer/",
+        correction_views.correction_answer,
+        name="correction_answer",
+    ),
     path("<int:pk>/submitted/", views.project_submitted, name="submitted"),
     path("<int:pk>/submissions/<int:number>/", views.submission_detail, name="submission"),
     path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),

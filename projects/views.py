@@ -114,28 +114,32 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get_for_member(pk=pk, user=request.user)
+    return render(request, "projects/project_detail.html", detail_context(request, project))
+
+
+def detail_context(request: HttpRequest, project: Project, *, bound: Any = None) -> dict[str, Any]:
+    """The project page; ``bound``: a refused 补正 answer form, shown with its text as typed."""
+    from .correction_views import correction_context
+
     case = selectors.latest_case(project)
     submissions = list(project.submissions.select_related("submitted_by").order_by("-number"))
-    return render(
-        request,
-        "projects/project_detail.html",
-        {
-            "project": project,
-            "case": case,
-            "cases": selectors.cases_of(project),
-            "opinions": list(opinion_list_for_project(project=project)),
-            "submissions": submissions,
-            "assessment": project.draft_assessment,
-            "can_edit": permissions.can_edit_project(request.user, project),
-            "correction_items": _correction_items(project, case),
-            "correction_note": _correction_note(case),
-            "energy": selectors.energy_lines_of(project, "energy"),
-            "baseline": selectors.energy_lines_of(project, "baseline"),
-            "exported": selectors.energy_lines_of(project, "exported"),
-            "today": timezone.localdate(),
-            "active_states": selectors.active_case_states(),
-        },
-    )
+    return {
+        **correction_context(project, case, bound=bound),
+        "project": project,
+        "case": case,
+        "cases": selectors.cases_of(project),
+        "opinions": list(opinion_list_for_project(project=project)),
+        "submissions": submissions,
+        "assessment": project.draft_assessment,
+        "can_edit": permissions.can_edit_project(request.user, project),
+        "correction_items": _correction_items(project, case),
+        "correction_note": _correction_note(case),
+        "energy": selectors.energy_lines_of(project, "energy"),
+        "baseline": selectors.energy_lines_of(project, "baseline"),
+        "exported": selectors.energy_lines_of(project, "exported"),
+        "today": timezone.localdate(),
+        "active_states": selectors.active_case_states(),
+    }
 
 
 def _correction_note(case: Any) -> str:
@@ -211,6 +215,9 @@ def _step_context(
         context["case"] = selectors.latest_case(project)
         context["correction_items"] = _correction_items(project, context["case"])
         context["correction_note"] = _correction_note(context["case"])
+        from .correction_views import correction_context
+
+        context.update(correction_context(project, context["case"]))
         context["products"] = [  # the panel compares declared unit energy with energy ÷ output
             {"product": p.product, "annual_output": p.annual_output, "unit_energy": p.unit_energy}
             for p in project.product_lines.all()
@@ -524,10 +531,11 @@ def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 change_triggers=form.cleaned_data.get("change_triggers") or [],
             )
         except services.ProjectInvalid as exc:
-            messages.error(request, _("项目信息不完整或有误，请按下列提示修改后再提交。"))
+            if set(exc.errors) != {"correction_answers"}:  # else: only 补正 items unanswered
+                messages.error(request, _("项目信息不完整或有误，请按下列提示修改后再提交。"))
             # The review authority's refusals (变更 without a trigger, no authority, another
             # province) name no form step: show them as they are.
-            for field in ("submission", "region", "change_triggers"):
+            for field in ("submission", "region", "change_triggers", "correction_answers"):
                 for text in exc.messages(_lang()).get(field, []):
                     messages.error(request, text)
         except services.ProjectNotEditable as exc:

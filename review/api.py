@@ -253,6 +253,12 @@ class CaseReturnApi(CaseMoveApi):
         reason = serializers.CharField(
             required=False, allow_blank=True, default="", max_length=2000
         )
+        answer_by = serializers.DateField(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="申请人提交补正材料的期限（默认退回之日起 CORRECTION_ANSWER_DAYS 天）",
+        )
 
     @_move_schema(InputSerializer, "退回补正（一次性列明全部补正事项，暂停计时）")
     def post(self, request: Request, pk: int) -> Response:
@@ -264,6 +270,7 @@ class CaseReturnApi(CaseMoveApi):
             by=user,
             items=data["items"],
             reason=data["reason"],
+            answer_by=data.get("answer_by"),
             expected_version=data.get("version"),
         )
 

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import api
+from . import api, api_corrections
 
 urlpatterns = [
     path("cases/", api.CaseListApi.as_view(), name="api-case-list"),
     path("cases/counts/", api.CaseCountsApi.as_view(), name="api-case-counts"),
     path("cases/<int:pk>/", api.CaseDetailApi.as_view(), name="api-case-detail"),
     path("cases/<int:pk>/events/", api.CaseEventsApi.as_view(), name="api-case-events"),
+    path(
+        "cases/<int:pk>/corrections/",
+        api_corrections.CaseCorrectionsApi.as_view(),
+        name="api-case-corrections",
+    ),
     path("cases/<int:pk>/accept/", api.CaseAcceptApi.as_view(), name="api-case-accept"),
     path("cases/<int:pk>/return/", api.CaseReturnApi.as_view(), name="api-case-return"),
     path("cases/<int:pk>/not-accept/", api.CaseNotAcceptApi.as_view(), name="api-case-not-accept"),

@@ -95,11 +95,28 @@ class ReturnForm(CaseActionForm):
         ),
     )
     reason = forms.CharField(
-        label=_("说明（可选）"),
+        label=_("致申请人的说明（可选）"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    answer_by = forms.DateField(
+        label=_("补正期限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("申请人须在此日期前逐项答复并提交补正材料；不填则为退回之日起%(n)s天。"),
+    )
+
+    def __init__(self, *args: Any, case: ReviewCase, **kwargs: Any) -> None:
+        from django.conf import settings
+        from django.utils import timezone
+
+        from .services import default_answer_by
+
+        super().__init__(*args, case=case, **kwargs)
+        field = self.fields["answer_by"]
+        field.help_text = field.help_text % {"n": settings.CORRECTION_ANSWER_DAYS}
+        field.initial = default_answer_by(timezone.localdate())
 
     def clean_items(self) -> list[dict[str, str]]:
         from django.core.exceptions import ValidationError

@@ -499,3 +499,14 @@ class CalendarYear(models.Model):
             raise ValidationError(errors)
         self.holidays = [d.isoformat() for d in parsed["holidays"]]
         self.workdays = [d.isoformat() for d in parsed["workdays"]]
+
+
+# 补正 rounds and items, and the reminders sent (kept in a module of their own).
+from .correction_models import (  # noqa: E402, F401
+    ChangedPart,
+    CorrectionItem,
+    CorrectionRound,
+    ReminderKind,
+    ReminderSent,
+)
+

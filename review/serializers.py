@@ -218,6 +218,37 @@ class SubmissionSerializer(serializers.Serializer):
     assessment = serializers.JSONField()
 
 
+class CorrectionItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    item = serializers.CharField()
+    detail = serializers.CharField()
+    answer = serializers.CharField()
+    changed = serializers.CharField(help_text="the part changed: basics, energy, products, …")
+    changed_label = serializers.CharField(source="get_changed_display")
+    answered = serializers.BooleanField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    answered_by = PersonSerializer(allow_null=True)
+
+
+class CorrectionRoundSerializer(serializers.Serializer):
+    """One 补正 round: the reviewer's items with the applicant's answers side by side."""
+
+    id = serializers.IntegerField()
+    case = serializers.IntegerField(source="case_id")
+    number = serializers.IntegerField()
+    open = serializers.BooleanField(source="is_open")
+    submission_number = serializers.IntegerField(help_text="the submission returned")
+    resubmission_number = serializers.IntegerField(
+        allow_null=True, help_text="the corrected submission (null while open)"
+    )
+    note = serializers.CharField(help_text="the reviewer's note to the applicant")
+    answer_by = serializers.DateField(help_text="the date by which the applicant answers")
+    returned_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    items = CorrectionItemSerializer(many=True)
+
+
 class CaseDetailSerializer(CaseListSerializer):
     submission = SubmissionSerializer()
     conditions = serializers.SerializerMethodField()

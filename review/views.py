@@ -31,6 +31,7 @@ from rules.selectors import (
 from scale.keyset import CURSOR_PARAM, keyset_page
 
 from . import audit, forms, permissions, selectors, services, workflow
+from .correction_selectors import rounds_of_case
 from .models import CaseState, ExpertEvaluation, ReviewCase
 from .workflow import Action, WorkflowError
 
@@ -185,6 +186,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 selectors.case_attachments(case=case, user=request.user)
             ),
             "budget": selectors.case_budget(case=case, today=today),
+            "correction_rounds": rounds_of_case(case),
         },
     )
 
@@ -252,7 +254,12 @@ MOVE_PAGES: dict[Action, MovePage] = {
     Action.RETURN_FOR_CORRECTION: MovePage(
         forms.ReturnForm,
         lambda c, u, d: services.case_return_for_correction(
-            case=c, by=u, items=d["items"], reason=d["reason"], expected_version=_v(d)
+            case=c,
+            by=u,
+            items=d["items"],
+            reason=d["reason"],
+            answer_by=d.get("answer_by"),
+            expected_version=_v(d),
         ),
         gettext_lazy("已退回补正，等待申请人补正期间暂停计时。"),
     ),

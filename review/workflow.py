@@ -66,6 +66,7 @@ class Action(StrEnum):
     RECORD_CONSTRUCTION_START = "record_construction_start"
     EXPIRE = "expire"
     FLAG_OVERDUE = "flag_overdue"
+    ANSWER_CORRECTION = "answer_correction"  # the applicant answers one 补正 item (no move)
 
 
 class Party(StrEnum):
@@ -276,6 +277,7 @@ LABELS: Final[Mapping[Action, str]] = {
     A.EXTEND: "延长审查期限",
     A.MOVE_AUTHORITY: MOVE_AUTHORITY_LABEL,
     A.RECOMPUTE_DEADLINE: "按官方节假日安排重新计算期限",
+    A.ANSWER_CORRECTION: "答复补正事项",
     **{move.action: move.label for move in reversed(MOVES)},
 }
 STATE_LABELS: Final[Mapping[State, str]] = {

@@ -64,3 +64,19 @@ def provincial_authority(province: str, name: str, doc_prefix: str, *reviewers: 
     )[0]
     authority.reviewers.add(*reviewers)
     return authority
+
+
+def corrections_answered(case: Any, *, by: Any, answer: str = "已按要求补正。") -> int:
+    """Answer every item of the case's open 补正 round as ``by`` (an applicant of the case's
+    organization): what the applicant must do before resubmitting. Returns how many items."""
+    from review import services
+    from review.models import ReviewCase
+
+    case = ReviewCase.objects.get(pk=case.pk)
+    round_ = services.open_round(case)
+    if round_ is None:
+        return 0
+    items = list(round_.items.all())
+    for item in items:
+        services.correction_answer(item=item, by=by, answer=answer, changed="energy")
+    return len(items)

@@ -284,6 +284,9 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "energyreview@localhost")
 
 # --- Service --------------------------------------------------------------------------------------
+# 补正: the law sets the applicant no time to answer; the reviewer sets an answer-by date when
+# returning a case, by default this many calendar days after the return.
+CORRECTION_ANSWER_DAYS = int(os.environ.get("CORRECTION_ANSWER_DAYS", "30"))
 # Public base URL printed in the QR code of issued opinions.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # PAdES signing certificate of the issuing authority (PKCS#12). Empty: a self-signed demo

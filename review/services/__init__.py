@@ -12,6 +12,13 @@ from ..workflow import TransitionNotAllowed, WorkflowError
 from .assignment import case_assign, case_claim, case_reassign
 from .changes import case_consent_change, case_request_change, change_triggers_found
 from .core import CaseConflict, case_lock, finding_codes, main_energy_type
+from .corrections import (
+    correction_answer,
+    date_words,
+    default_answer_by,
+    open_round,
+    unanswered_message,
+)
 from .decisions import (
     DECISION_DOCUMENT,
     case_approve,
@@ -76,12 +83,17 @@ __all__ = [
     "case_resubmit",
     "case_return_for_correction",
     "change_triggers_found",
+    "correction_answer",
     "correction_items_clean",
+    "date_words",
+    "default_answer_by",
     "deadline_reminders_send",
     "evaluation_on_file",
     "finding_codes",
     "intake_deem_accepted",
     "main_energy_type",
     "notices_mark_read",
+    "open_round",
     "pending_extension",
+    "unanswered_message",
 ]

@@ -41,6 +41,12 @@ from .core import (
     today_or,
     too_long,
 )
+from .corrections import (
+    answer_by_clean,
+    correction_round_close,
+    correction_round_open,
+    date_words,
+)
 from .routing import authority_route, case_reroute
 
 MAX_ITEMS = 50
@@ -177,6 +183,7 @@ def case_return_for_correction(
     by: Any,
     items: Sequence[Any],
     reason: str = "",
+    answer_by: date | None = None,
     expected_version: int | None = None,
     today: date | None = None,
 ) -> ReviewCase:
@@ -197,6 +204,11 @@ def case_return_for_correction(
     errors: dict[str, list[str]] = {}
     too_long(errors, "reason", reason, MAX_TEXT)
     raise_if(errors)
+    # The applicant answers each item by ``answer_by`` (set here; the law gives no date).
+    answer_by = answer_by_clean(answer_by, today=today)
+    correction_round_open(
+        case=locked, by=by, entries=cleaned, note=reason.strip(), answer_by=answer_by
+    )
     lines = [item_text(item) for item in cleaned]
     locked.correction_entries = cleaned
     locked.correction_items = lines
@@ -206,7 +218,7 @@ def case_return_for_correction(
         by=by,
         today=today,
         reason=reason.strip(),
-        data={"items": lines, "entries": cleaned},
+        data={"items": lines, "entries": cleaned, "answer_by": answer_by.isoformat()},
     )
     opinion_issue(case=locked, kind="correction", by=by, extra={"items": lines})
     case_returned_for_correction.send(sender=ReviewCase, case=locked, items=lines)
@@ -214,8 +226,16 @@ def case_return_for_correction(
     tell_applicant(
         locked,
         subject=_("补正通知"),
-        message=_("%(name)s：审查机关要求一次性补正以下%(n)s项材料：\n%(items)s")
-        % {"name": locked.project.name, "n": len(lines), "items": numbered},
+        message=_(
+            "%(name)s：审查机关要求一次性补正以下%(n)s项材料，请逐项答复，"
+            "并于%(by)s前提交补正材料：\n%(items)s"
+        )
+        % {
+            "name": locked.project.name,
+            "n": len(lines),
+            "items": numbered,
+            "by": date_words(answer_by),
+        },
     )
     return locked
 
@@ -280,6 +300,7 @@ def case_resubmit(
     today = today_or(today)
     locked, move = begin(case=locked, by=by, action=Action.RESUBMIT, expected_version=None)
     check_submission(locked, submission)
+    correction_round_close(case=locked, submission=submission)  # every item answered
     case_reroute(case=locked, submission=submission, by=by, today=today)
     previous = locked.submission.number
     denormalise(locked, submission)

@@ -492,9 +492,21 @@ def test_correction_round_through_the_api(alice, bob, alice_client, make_submitt
     assert status["case"]["state"] == "returned"
     url = reverse("api-project-detail", args=[project.pk])
     assert _patch(alice_client, url, {"description": "补充了设备清单"}).status_code == 200
-    response = _post(
-        alice_client, reverse("api-project-submit", args=[project.pk]), {"pledge": True}
+    submit_url = reverse("api-project-submit", args=[project.pk])
+    refused = _post(alice_client, submit_url, {"pledge": True})
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["correction_answers"] == [
+        "请先逐项答复全部补正事项后再提交。尚未答复：第1项「补充用能设备清单」。"
+    ]
+    item = status["case"]["correction"]["unanswered"][0]
+    answer_url = reverse("api-project-correction-answer", args=[project.pk, item["id"]])
+    answered = alice_client.put(
+        answer_url,
+        json.dumps({"answer": "已补充设备清单（附表3）。", "changed": "basics"}),
+        content_type="application/json",
     )
+    assert answered.status_code == 200, answered.content
+    response = _post(alice_client, submit_url, {"pledge": True})
     assert response.status_code == 201
     assert response.json()["number"] == 2
     status = alice_client.get(status_url).json()

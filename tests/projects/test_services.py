@@ -26,7 +26,7 @@ from projects.models import (
 from review import services as review_services
 from review.models import CaseState, ReviewCase
 from rules.models import PolicyVersion
-from tests.review_steps import evaluated
+from tests.review_steps import corrections_answered, evaluated
 
 from .conftest import BIG_CEMENT, MID_FACTORY, SMALL_WORKSHOP, pdf_bytes, pdf_upload
 
@@ -388,6 +388,7 @@ def test_a_submission_never_changes_after_edits_or_policy_changes(alice, bob, ma
     assert first.facts == frozen_facts
     assert first.assessment == frozen_assessment
     # while a resubmission is assessed on the new facts and the changed policy
+    corrections_answered(project.cases.get(), by=alice)
     second = services.project_submit(project=_fresh(project), by=alice, today=date(2026, 12, 1))
     assert second.number == 2
     assert second.assessment["review_level"] == "delegated"
@@ -482,6 +483,18 @@ def test_correction_round_resubmits_to_the_same_case_and_keeps_both_versions(
     )
     project = selectors.project_get_for_member(pk=project.pk, user=alice)
     services.project_update(project=project, by=alice, data={"name": "机械制造基地项目（修订）"})
+    # refused, naming both items, until each is answered; nothing is kept
+    with pytest.raises(services.ProjectInvalid) as refused:
+        services.project_submit(project=_fresh(project), by=alice)
+    assert refused.value.messages() == {
+        "correction_answers": [
+            "请先逐项答复全部补正事项后再提交。尚未答复："
+            "第1项「补充主要用能设备清单」、第2项「节能报告缺少签章」。"
+        ]
+    }
+    assert project.submissions.count() == 1
+    assert _fresh(project).status == ProjectStatus.CORRECTION
+    corrections_answered(case, by=alice)
     second = services.project_submit(project=_fresh(project), by=alice)
     project.refresh_from_db()
     case.refresh_from_db()

@@ -14,6 +14,7 @@ from projects import services
 from projects.compare import submissions_compare
 from projects.models import Project
 from review import services as review_services
+from tests.review_steps import corrections_answered
 
 from .conftest import MID_FACTORY
 
@@ -33,6 +34,7 @@ def corrected(alice, bob, make_submitted) -> Project:
         {"type": "natural_gas", "quantity": 500, "unit": "wan_m3"},
     ]
     services.project_update(project=project, by=alice, data={"energy": energy})
+    corrections_answered(project.cases.get(), by=alice, answer="用电量已按设备清单核实。")
     services.project_submit(project=project, by=alice)
     project.refresh_from_db()
     return project

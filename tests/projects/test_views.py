@@ -11,7 +11,7 @@ from projects import selectors, services
 from projects.models import Attachment, EnergyLine, Project, ProjectStatus, Submission
 from review import services as review_services
 from review.models import CaseState, DocumentKind, Opinion, ReviewCase
-from tests.review_steps import evaluated
+from tests.review_steps import corrections_answered, evaluated
 
 from .conftest import BIG_CEMENT, MID_FACTORY, SMALL_WORKSHOP, pdf_upload
 
@@ -382,11 +382,12 @@ def test_detail_shows_the_request_and_the_history_of_both_submissions(
         case=project.cases.get(), by=bob, items=["节能报告缺少签章"]
     )
     html = alice_client.get(reverse("projects:detail", args=[project.pk])).content.decode()
-    assert 'data-testid="correction-items"' in html
+    assert 'data-testid="correction-due"' in html
     assert "节能报告缺少签章" in html
     assert "修改并重新提交" in html
     project = selectors.project_get_for_member(pk=project.pk, user=alice)
     services.project_update(project=project, by=alice, data={"name": "机械制造基地项目（补正）"})
+    corrections_answered(project.cases.get(), by=alice)
     services.project_submit(project=project, by=alice)
     response = alice_client.get(reverse("projects:detail", args=[project.pk]))
     assert [s.number for s in response.context["submissions"]] == [2, 1]

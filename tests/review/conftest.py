@@ -192,7 +192,12 @@ def make_case(alice: User) -> CaseFactory:
 def resubmit(
     case: ReviewCase, *, by: User, region: str | None = None, **assessment: Any
 ) -> Submission:
-    """A new submission of the case's project (the applicant's correction or new material)."""
+    """A new submission of the case's project (the applicant's correction or new material).
+    A returned case's 补正 items are answered first, as the applicant must before resubmitting
+    (tests of the refusal call ``make_submission`` themselves)."""
+    from tests.review_steps import corrections_answered
+
+    corrections_answered(case, by=by)
     return make_submission(
         project=case.project,
         by=by,

@@ -92,8 +92,8 @@ def test_raising_the_figure_past_10000_tce_moves_the_case_to_the_province(
 
 def test_a_project_moved_to_another_province_is_refused_with_a_clear_message(make_case, alice, bob):
     case = services.case_return_for_correction(case=make_case(), by=bob, items=["补充附表"])
+    moved = resubmit(case, by=alice, region="330106")  # answers the item first
     events = CaseEvent.objects.filter(case=case).count()
-    moved = resubmit(case, by=alice, region="330106")
     with pytest.raises(ValidationError) as info:
         services.case_resubmit(case=case, submission=moved, by=alice)
     message = info.value.message_dict["region"][0]

@@ -666,18 +666,19 @@ def test_events_cannot_be_changed_or_deleted(make_case):
 def test_every_move_writes_one_event_with_the_assessment_then(make_case, bob, alice):
     case = make_case()
     case = services.case_return_for_correction(case=case, by=bob, items=["补正"])
-    new = resubmit(case, by=alice, counted_tce=25000)
+    new = resubmit(case, by=alice, counted_tce=25000)  # answers the 补正 item first
     case = services.case_resubmit(case=case, submission=new, by=alice)
     events = [e for e in case.events.order_by("pk") if e.action != "document_drafted"]
     assert [(e.action, e.from_state, e.to_state) for e in events] == [
         ("open", "", "submitted"),
         ("return_for_correction", "submitted", "returned"),
+        ("answer_correction", "returned", "returned"),
         ("resubmit", "returned", "submitted"),
     ]
     assert events[1].assessment_then["energy"]["counted_tce"] == 20000
-    assert events[2].assessment_then["energy"]["counted_tce"] == 25000
+    assert events[3].assessment_then["energy"]["counted_tce"] == 25000
     assert events[1].actor == bob
-    assert events[2].actor == alice
+    assert (events[2].actor, events[3].actor) == (alice, alice)
 
 
 def test_a_user_with_both_roles_never_acts_as_a_reviewer(make_case, alice):
