@@ -111,14 +111,31 @@ def test_return_correct_accept_commission_evaluation_and_approve(page, personas,
     expect(page.locator("[data-testid=authority]")).to_contain_text("江苏省发展和改革委员会")
     page.click("[data-action=return_for_correction]")
     page.fill("#id_items", "节能报告附表3｜补充分品种能源消费\n加盖建设单位公章")
+    page.fill("#id_reason", "附表3缺天然气用量。")
     page.click("[data-testid=submit]")
     expect(page.locator("[data-testid=case-state]")).to_have_text("退回补正")
     expect(page.locator("[data-testid=correction-items]")).to_contain_text("补充分品种能源消费")
 
-    # alice sees the items, adds the corrected material and submits again
+    # alice sees the items, her own date and bob's note, answers each item, adds the corrected
+    # material and submits again (refused while an item is unanswered)
     _switch_user(page, "alice")
     page.goto(f"{page.base_url}/projects/{case.project_id}/")
-    expect(page.locator("[data-testid=correction-items]")).to_contain_text("加盖建设单位公章")
+    due = page.locator("[data-testid=correction-due]")
+    expect(due).to_contain_text("加盖建设单位公章")
+    expect(due).to_contain_text("附表3缺天然气用量。")
+    expect(page.locator("[data-testid=answer-by]")).to_contain_text("前提交补正材料")
+    items = page.locator("[data-testid=correction-item]")
+    expect(items).to_have_count(2)
+    items.nth(0).locator("textarea").fill("附表3已补充天然气用量。")
+    items.nth(0).locator("select").select_option("attachments")
+    items.nth(0).locator("button[type=submit]").click()
+    expect(page.locator("#correction-item-1 [data-testid=answered]")).to_be_visible()
+    page.goto(f"{page.base_url}/projects/{case.project_id}/edit/5/")
+    expect(page.locator("[data-testid=unanswered-item]")).to_contain_text("答复第2项补正事项")
+    page.locator("[data-testid=unanswered-item] a").click()
+    page.locator("#correction-item-2 textarea").fill("已加盖公章。")
+    page.locator("#correction-item-2 button[type=submit]").click()
+    expect(page.locator("#correction-item-2 [data-testid=answered]")).to_be_visible()
     page.goto(f"{page.base_url}/projects/{case.project_id}/edit/5/")
     page.select_option("#id_kind", "correction")
     pdf = Path(tmp_path) / "补正材料.pdf"
@@ -134,6 +151,9 @@ def test_return_correct_accept_commission_evaluation_and_approve(page, personas,
     _switch_user(page, "bob")
     page.goto(f"{page.base_url}/review/cases/{case.pk}/")
     expect(page.locator("[data-testid=timeline]")).to_contain_text("补正后重新提交")
+    expect(page.locator("[data-testid=correction-rounds]")).to_contain_text(
+        "附表3已补充天然气用量。"
+    )
     page.click("[data-action=accept]")
     page.fill("#id_note", "补正材料齐全，予以受理。")
     page.click("[data-testid=submit]")

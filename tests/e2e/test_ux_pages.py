@@ -153,3 +153,66 @@ def test_error_pages_are_branded_fit_a_phone_and_pass_axe(page, demo):
     _check_pages(page, "alice-403", ["/review/"], status=403)
     assert "无权访问此页面" in page.content()
     assert page.locator("[data-testid=error-403] nav a").count() >= 2
+
+
+def test_correction_round_pages_fit_a_phone_and_pass_axe(page, demo):
+    """The applicant's correction page (his date, the note, a form per item) and the reviewer's
+    case page with each answer beside its item and the comparison, for two rounds."""
+    from projects import services as project_services
+    from review import services as review_services
+
+    case = ReviewCase.objects.filter(state=CaseState.RETURNED).select_related("project").first()
+    owner = next(
+        demo[n]
+        for n in ("alice", "carol")
+        if demo[n].profile.organization_id == case.project.organization_id
+    )
+    first, second = review_services.open_round(case).items.all()
+    review_services.correction_answer(
+        item=first,
+        by=owner,
+        answer="已补充园区近三年能耗双控目标完成情况说明（附件4）。",
+        changed="attachments",
+    )
+    login(page, owner.username)
+    paths = [f"/projects/{case.project_id}/", f"/projects/{case.project_id}/edit/5/"]
+    _check_pages(page, f"{owner.username}-correction", paths)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{page.base_url}/projects/{case.project_id}/")
+    assert "前提交补正材料" in page.locator("[data-testid=answer-by]").inner_text()
+    assert page.locator("[data-testid=correction-item]").count() == 2
+
+    # answered in full and resubmitted with a changed electricity line, then returned again
+    review_services.correction_answer(
+        item=second, by=owner, answer="附表3已补充天然气低位发热量。", changed="energy"
+    )
+    project = case.project
+    energy = [
+        {**line, "quantity": line["quantity"] * 0.9} if line["type"] == "electricity" else line
+        for line in project_services_payload(project)
+    ]
+    project_services.project_update(project=project, by=owner, data={"energy": energy})
+    project_services.project_submit(project=Project.objects.get(pk=project.pk), by=owner)
+    case.refresh_from_db()
+    reviewer = next(u for u in case.authority.reviewers.all())
+    review_services.case_return_for_correction(
+        case=case,
+        by=reviewer,
+        items=["用电量下调的依据｜提供设备清单"],
+        reason="请说明用电量变化。",
+    )
+    page.context.clear_cookies()
+    login(page, reviewer.username)
+    _check_pages(page, f"{reviewer.username}-correction", [f"/review/cases/{case.pk}/"])
+    assert page.locator("[data-testid=correction-round-1]").count() == 1
+    assert "附表3已补充天然气低位发热量。" in page.content()
+    assert page.locator("[data-testid=comparison]").count() == 1
+    page.context.clear_cookies()
+    login(page, owner.username)
+    _check_pages(page, f"{owner.username}-correction2", [f"/projects/{case.project_id}/"])
+
+
+def project_services_payload(project: Any) -> list[dict[str, Any]]:
+    from projects import selectors as project_selectors
+
+    return list(project_selectors.project_payload(project)["energy"])
