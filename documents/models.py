@@ -19,6 +19,7 @@ class DocKind(models.TextChoices):
     CORRECTION = "correction", _("补正通知书")
     CHANGE = "change", _("同意变更的复函")
     RECEIPT = "receipt", _("受理回执")
+    FILING = "filing", _("节能验收备案回执")
 
 
 class DraftState(models.TextChoices):

@@ -81,9 +81,20 @@ def issuer_for(case: Any) -> Issuer:
     )
 
 
-def number_format(*, issuer: Issuer, year: int, sequence: int, receipt: bool = False) -> str:
+# Receipts are numbered apart from the decisions, each kind in a sequence of its own with its
+# mark after the prefix: 受理回执 `苏发改能审受〔2026〕3号`,
+# 节能验收备案回执 `苏发改能审备〔2026〕1号`.
+RECEIPT_MARKS = {"receipt": "受", "filing": "备"}
+
+
+def sequence_key(issuer: Issuer, kind: str) -> str:
+    """The sequence a `kind` document takes its number from (decisions and notices share one)."""
+    return issuer.sequence_key + (f":{kind}" if kind in RECEIPT_MARKS else "")
+
+
+def number_format(*, issuer: Issuer, year: int, sequence: int, kind: str = "") -> str:
     """`苏州发改能审〔2026〕12号`; receipts `苏州发改能审受〔2026〕3号` (their own sequence)."""
-    return f"{issuer.doc_prefix}{'受' if receipt else ''}〔{year}〕{sequence}号"
+    return f"{issuer.doc_prefix}{RECEIPT_MARKS.get(kind, '')}〔{year}〕{sequence}号"
 
 
 def sequence_next(*, key: str, year: int) -> int:

@@ -22,7 +22,7 @@ from documents import permissions
 from documents.layout.consistency import approval_contradictions
 from documents.layout.defaults import default_sections
 from documents.models import DocKind, Draft, DraftState, DraftVersion, Revocation
-from documents.numbering import issuer_for, number_format, sequence_next
+from documents.numbering import issuer_for, number_format, sequence_key, sequence_next
 from review.models import CaseEvent, Opinion, ReviewCase
 
 SECTION_KEYS = ("measures", "conditions", "requirements", "paragraphs", "items", "lift")
@@ -232,10 +232,8 @@ def draft_return(*, draft: Draft, by: Any, note: str) -> Draft:
 
 def _issue(draft: Draft, by: Any, today: date) -> Opinion:
     issuer = issuer_for(draft.case)
-    receipt = draft.kind == DocKind.RECEIPT
-    key = issuer.sequence_key + (":receipt" if receipt else "")
-    sequence = sequence_next(key=key, year=today.year)
-    draft.number = number_format(issuer=issuer, year=today.year, sequence=sequence, receipt=receipt)
+    sequence = sequence_next(key=sequence_key(issuer, draft.kind), year=today.year)
+    draft.number = number_format(issuer=issuer, year=today.year, sequence=sequence, kind=draft.kind)
     draft.year, draft.sequence = today.year, sequence
     opinion = Opinion.objects.create(
         case=draft.case, kind=draft.kind, number=draft.number, issued_on=today, version=1

@@ -386,6 +386,7 @@ class DocumentKind(models.TextChoices):
     CORRECTION = "correction", _("补正通知书")
     CHANGE = "change", _("同意变更的复函")
     RECEIPT = "receipt", _("受理回执")
+    FILING = "filing", _("节能验收备案回执")
 
 
 class DocumentNumberCounter(models.Model):

@@ -34,6 +34,7 @@ DECISION_LABELS = {
     "correction": gettext_lazy("补正申请材料"),
     "change": gettext_lazy("同意变更"),
     "receipt": gettext_lazy("予以受理"),
+    "filing": gettext_lazy("节能验收予以备案"),
 }
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 
 from documents.layout import texts
 from documents.layout.energy import energy_section
+from documents.layout.filing import filing_section
 from documents.layout.numerals import (
     chinese_date,
     chinese_numeral_date,
@@ -133,6 +134,7 @@ class DocumentBuilder:
             "cited_plan": {s: texts.plan(s) for s in ("六", "七", "八", "十一", "十二")},
             "remedies": texts.REMEDIES,
             "extra": data.extra,
+            "filing": filing_section(self.case) if self.kind == "filing" else {},
         }
 
     def _project(self, name: str, org: dict[str, str]) -> dict[str, Any]:

@@ -74,4 +74,7 @@ def default_sections(
             "conditions": [],
             "requirements": texts.change_requirements(edition),
         }
+    if kind == "filing":  # the authority's check note, if any, as an editable paragraph
+        note = str(extra.get("note") or "").strip()
+        return {"paragraphs": [note] if note else []}
     return {"paragraphs": []}

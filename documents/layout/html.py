@@ -16,6 +16,7 @@ TEMPLATES = {
     "correction": "review/pdf/correction.html",
     "change": "review/pdf/change.html",
     "receipt": "review/pdf/receipt.html",
+    "filing": "review/pdf/filing.html",
 }
 
 

@@ -41,6 +41,7 @@ TITLE_SUFFIX = {
     "correction": "节能报告补正材料的通知",
     "change": "同意变更的复函",
     "receipt": "节能审查申请受理回执",
+    "filing": "节能验收备案的回执",
 }
 
 

@@ -377,8 +377,11 @@ def acceptance_check(
     ``rectification`` (责令整改, with items and a deadline after today).
 
     Raises PermissionDenied or ValidationError (outcome, items, deadline, note); nothing is
-    written on error. Side effects: a Rectification, an audit event, notices to the owner.
+    written on error. Side effects: a Rectification, an audit event, notices to the owner;
+    予以备案 drafts the 节能验收备案回执 (拟稿 → 核稿 → 签发, ``review.documents.opinion_issue``).
     """
+    from review.documents import opinion_issue
+
     today = common.today_or(today)
     permissions.require_supervise(by, acceptance.case)
     locked = _lock_acceptance(acceptance.pk)
@@ -416,6 +419,7 @@ def acceptance_check(
             reason=f"节能验收予以备案。{note}".strip(),
             data={"acceptance": locked.pk},
         )
+        opinion_issue(case=case, kind="filing", by=by, extra={"note": note})
         common.notify(
             common.owner_users(case), case=case, message=f"{common.title(case)}：节能验收予以备案。"
         )

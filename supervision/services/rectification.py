@@ -131,7 +131,7 @@ def rectification_report(*, rectification: Rectification, by: Any, report: str) 
 def rectification_close(*, rectification: Rectification, by: Any, note: str) -> Rectification:
     """The authority verifies and closes a rectification (销号). When it was ordered on an
     acceptance and none of that acceptance's rectifications stays open, the acceptance is
-    recorded (予以备案)."""
+    recorded (予以备案) and its 节能验收备案回执 drafted."""
     permissions.require_supervise(by, rectification.case)
     locked = _lock_rectification(rectification.pk)
     note = (note or "").strip()
@@ -157,10 +157,14 @@ def rectification_close(*, rectification: Rectification, by: Any, note: str) -> 
             .exists()
         )
         if not still_open:
-            Acceptance.objects.filter(
+            recorded = Acceptance.objects.filter(
                 pk=locked.acceptance_id, state=AcceptanceState.RECTIFICATION
             ).update(state=AcceptanceState.RECORDED)
             data["acceptance_recorded"] = True
+            if recorded:  # 予以备案 after rectification: its 回执 is drafted as well
+                from review.documents import opinion_issue
+
+                opinion_issue(case=locked.case, kind="filing", by=by, extra={"note": note})
     common.record_event(
         case=locked.case,
         actor=by,
