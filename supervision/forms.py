@@ -218,6 +218,14 @@ class PenaltyForm(forms.Form):
         label=_("违法事实"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unverified = [b.article for b in PENALTY_BASES.values() if not b.verified]
+        if unverified:  # visible under the list, where a long choice is cut off
+            self.fields["basis"].help_text = _(
+                "%(articles)s的条款序号及内容尚未与公布的原文核对，须经法制审核确认后援引。"
+            ) % {"articles": "、".join(unverified)}
+
 
 class MonitoringImportForm(forms.Form):
     file = forms.FileField(

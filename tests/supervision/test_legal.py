@@ -60,6 +60,10 @@ def test_the_penalty_form_marks_each_unverified_choice(approved_case, bob_client
     for basis in PENALTY_BASES.values():
         assert basis.citation in page
     assert page.count(NOTE) == sum(not b.verified for b in PENALTY_BASES.values())
+    # and in plain sight under the list, where a long choice is cut off on a phone
+    assert (
+        "第二十七条、第二十八条、第二十九条、第三十条的条款序号及内容尚未与公布的原文核对" in page
+    )
 
 
 def _record(case, bob, basis: str):
