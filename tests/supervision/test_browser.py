@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from supervision.models import Acceptance, AcceptanceState, MonthlyEnergy, Rectification
 from supervision.rolling import add_months
+from supervision.selectors import LIST_FILTERS
 from tests.browser import login
 from tests.projects.conftest import pdf_bytes
 
@@ -87,12 +88,21 @@ def test_acceptance_rectification_import_and_dashboard(
     expect(page.locator(".messagelist")).to_contain_text("新增12条")
     assert MonthlyEnergy.objects.filter(project=case.project).count() == 12
 
-    # bob's dashboard figures match the lists
+    # bob's dashboard figures match the lists, every one of them
     _switch(page, "bob")
-    for key in ("operating", "open_rectification", "approved"):
+    shown: dict[str, int] = {}
+    for key in LIST_FILTERS:
         page.goto(f"{page.base_url}/supervision/")
         link = page.locator(f"[data-count={key}]")
-        shown = int(link.inner_text())
+        shown[key] = int(link.inner_text())
         link.click()
-        expect(page.locator("[data-testid=case-list] tr[data-case]")).to_have_count(shown)
-    assert shown == 0  # approved: the only case is operating now
+        expect(page.locator("[data-testid=case-list] tr[data-case]")).to_have_count(shown[key])
+    # the only case is operating now, with its rectification open
+    assert shown["operating"] == shown["open_rectification"] == 1
+    assert shown["approved"] == shown["monitoring_excess"] == 0
+
+    # on a phone the case page (chart, tables, penalties) fits the screen's width
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{page.base_url}/supervision/cases/{case.pk}/")
+    expect(page.locator("[data-testid=monitoring-chart] svg")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

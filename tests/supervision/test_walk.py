@@ -1,7 +1,8 @@
 """One project from approval to operation, through the real review moves: approval (two-high
 inventory 拟建), construction start (在建), acceptance with one condition unmet (存量;
 rectification ordered, reported, closed), twelve months of monitoring crossing 10% (flag,
-notices, change offered), the dashboard counting it where its lists show it."""
+notices, change offered), the dashboard counting it where its lists show it, and a spot-check
+draw over the authority's approved and operating projects that reproduces from its seed."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from supervision import selectors
 from supervision.models import AcceptanceState, InventoryLink, Rectification, RectificationState
 from supervision.rolling import add_months
 from supervision.services import acceptance as acceptance_services
-from supervision.services import monitoring
+from supervision.services import inspections, monitoring
 from supervision.services.inventory import construction_start_record
 from tests.review.conftest import decidable
 
@@ -46,7 +47,9 @@ def _engine_tce() -> float:
     return assessment_run(facts)[1].as_dict()["energy"]["counted_tce"]
 
 
-def test_walk_from_approval_to_operation(make_case, alice, bob, alice_client, bob_client):
+def test_walk_from_approval_to_operation(
+    make_case, approved_case, alice, bob, alice_client, bob_client
+):
     today = timezone.localdate()  # the approval is dated now; later steps follow it
     approved_tce = _engine_tce()
     case = make_case(route="local_two_high", counted_tce=approved_tce)
@@ -131,3 +134,12 @@ def test_walk_from_approval_to_operation(make_case, alice, bob, alice_client, bo
     assert counts["open_rectification"] == 0
     listed = bob_client.get(reverse("supervision:cases") + "?key=monitoring_excess")
     assert f'data-case="{case.pk}"' in listed.content.decode()
+
+    # a spot-check draw over bob's approved and operating projects reproduces from its seed
+    others = [approved_case(real_assessment=False).pk for _ in range(7)]
+    drawn = inspections.inspection_draw(by=bob, title="2026年双随机抽查", sample_size=3, seed=2026)
+    assert drawn.population == sorted([case.pk, *others])
+    assert inspections.inspection_verify(drawn)
+    again = inspections.inspection_draw(by=bob, title="复核抽取", sample_size=3, seed=2026)
+    assert again.sample == drawn.sample
+    assert drawn.sample == inspections.draw_sample(drawn.population, size=3, seed=2026)
