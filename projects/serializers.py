@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from common.number_input import read_typed_number
 from review.models import CaseState
 
 from . import labels, limits, organization_rules, permissions, selectors
@@ -37,12 +38,25 @@ class FactNumberField(serializers.Field):
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict | list):
             raise serializers.ValidationError(limits.not_a_number_message())
+        data, misgrouped = read_typed_number(data)  # 「380,000」, full-width digits
+        if misgrouped:
+            raise serializers.ValidationError(misgrouped)
         if limits.number_out_of_range(data):
             raise serializers.ValidationError(limits.out_of_range())
         return data
 
     def to_representation(self, value: Any) -> Any:
         return value
+
+
+class TypedDecimalField(serializers.DecimalField):
+    """A decimal that also reads text as people type it (「86,000.00」, full-width digits)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        data, misgrouped = read_typed_number(data)
+        if misgrouped:
+            raise serializers.ValidationError(misgrouped)
+        return super().to_internal_value(data)
 
 
 class LimitedListSerializer(serializers.ListSerializer):
@@ -141,7 +155,7 @@ class ProjectInput(StrictSerializer):
     )
     planned_start = serializers.DateField(required=False, allow_null=True)
     planned_completion = serializers.DateField(required=False, allow_null=True)
-    total_investment_wan = serializers.DecimalField(
+    total_investment_wan = TypedDecimalField(
         max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=0
     )
     description = serializers.CharField(

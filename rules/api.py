@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import translation
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
@@ -18,6 +19,7 @@ from rules.serializers import (
     ErrorsSerializer,
 )
 from rules.services import assessment_as_dict, assessment_unreadable, language_of
+from rules.typed_numbers import typed_numbers_read
 
 
 class AssessmentCreateApi(APIView):
@@ -65,7 +67,14 @@ class AssessmentCreateApi(APIView):
             payload = request.data
         except ParseError as exc:
             return Response(assessment_unreadable(detail=str(exc.detail), lang=lang), status=400)
+        # Number strings as people type them (「1,000.5」, full-width digits); JSON numbers as is.
+        with translation.override("en" if lang == "en" else "zh-hans"):
+            payload, typed_errors = typed_numbers_read(payload)
         try:
-            return Response(assessment_as_dict(payload, lang=lang))
+            result = assessment_as_dict(payload, lang=lang)
         except engine.InvalidFacts as exc:
-            return Response(exc.as_dict(lang), status=400)
+            body = exc.as_dict(lang)
+            return Response({"errors": {**body["errors"], **typed_errors}}, status=400)
+        if typed_errors:
+            return Response({"errors": typed_errors}, status=400)
+        return Response(result)
