@@ -7,7 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms import energy_type_choices, unit_choices
+from common.fields import TypedFloatField, decimal_input
+from common.number_input import read_typed_number
+from common.numbers import format_number, normalize_number
+from projects.forms import TypedDecimalField, energy_type_choices, unit_choices
 
 from .legal import PENALTY_BASES
 
@@ -17,6 +20,56 @@ PRODUCT_ROWS = 3
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+# --------------------------------------------------------------------------------------------
+# Figures typed as people print them (「150,000」, full-width digits: common.numbers), shown back
+# with separators; a mis-grouped separator (「1,00」) is named as such.
+# --------------------------------------------------------------------------------------------
+class FigureInput(forms.TextInput):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({**decimal_input().attrs, **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return format_number(value)
+        return super().format_value(value)
+
+
+def _check_grouping(value: Any) -> None:
+    _value, misgrouped = read_typed_number(value)
+    if misgrouped:
+        raise forms.ValidationError(misgrouped, code="misgrouped")
+
+
+class FigureField(TypedFloatField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", FigureInput())
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        _check_grouping(value)
+        return super().to_python(value)
+
+
+class MoneyField(TypedDecimalField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", FigureInput())
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        _check_grouping(value)
+        return super().to_python(value)
+
+
+class CountField(forms.IntegerField):
+    """A whole number typed with full-width digits or separators (「１０」, 「1,000」)."""
+
+    widget = FigureInput
+
+    def to_python(self, value: Any) -> Any:
+        _check_grouping(value)
+        return super().to_python(normalize_number(value))
 
 
 class AcceptanceForm(forms.Form):
@@ -41,7 +94,7 @@ class AcceptanceForm(forms.Form):
             self.fields[f"energy_{i}_type"] = forms.ChoiceField(
                 label=_("能源品种"), choices=energy_type_choices, required=False
             )
-            self.fields[f"energy_{i}_quantity"] = forms.FloatField(
+            self.fields[f"energy_{i}_quantity"] = FigureField(
                 label=_("年用量"), required=False, min_value=0
             )
             self.fields[f"energy_{i}_unit"] = forms.ChoiceField(
@@ -51,12 +104,16 @@ class AcceptanceForm(forms.Form):
             self.fields[f"product_{i}_product"] = forms.CharField(
                 label=_("产品"), max_length=64, required=False
             )
-            self.fields[f"product_{i}_annual_output"] = forms.FloatField(
+            self.fields[f"product_{i}_annual_output"] = FigureField(
                 label=_("年产量"), required=False, min_value=0
             )
-            self.fields[f"product_{i}_unit_energy"] = forms.FloatField(
+            self.fields[f"product_{i}_unit_energy"] = FigureField(
                 label=_("单位产品综合能耗"), required=False, min_value=0
             )
+        for name, field in self.fields.items():  # the table's cells have no <label> of their own
+            if name.startswith(("energy_", "product_")):
+                row = int(name.split("_")[1]) + 1
+                field.widget.attrs["aria-label"] = f"{field.label}（{_('第%(n)s行') % {'n': row}}）"
         for i, _text in enumerate(conditions):
             self.fields[f"condition_{i}_done"] = forms.BooleanField(
                 label=_("已落实"), required=False
@@ -177,7 +234,7 @@ class ConstructionStartForm(forms.Form):
 
 class InspectionDrawForm(forms.Form):
     title = forms.CharField(label=_("抽查名称"), max_length=200)
-    sample_size = forms.IntegerField(label=_("抽取数量"), min_value=1, max_value=500)
+    sample_size = CountField(label=_("抽取数量（个）"), min_value=1, max_value=500)
     seed = forms.IntegerField(
         label=_("随机种子（留空则自动生成）"), required=False, min_value=0, max_value=2**62
     )
@@ -208,7 +265,7 @@ def _basis_choices() -> list[tuple[str, str]]:
 class PenaltyForm(forms.Form):
     basis = forms.ChoiceField(label=_("法律依据"), choices=_basis_choices)
     measure = forms.CharField(label=_("处罚措施"), max_length=200)
-    amount_yuan = forms.DecimalField(
+    amount_yuan = MoneyField(
         label=_("罚款金额（元）"), required=False, min_value=0, max_digits=12, decimal_places=2
     )
     decided_on = forms.DateField(
