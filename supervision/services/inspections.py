@@ -25,6 +25,7 @@ from ..models import Inspection, InspectionTarget, Penalty, TargetState
 from . import common
 
 MAX_SAMPLE = 500
+# 2023《办法》第二十三条: 视情节处10万元以下罚款 (checked, supervision/legal.py).
 UNREVIEWED_FINE_CAP = Decimal("100000")
 
 

@@ -21,10 +21,11 @@ NOTE = str(UNVERIFIED_NOTE)
     ("key", "article", "subject"),
     [
         ("m2023_a11_split", "第十一条", "拆分或合并项目"),
-        ("m2023_unreviewed", "第二十七条", "擅自开工建设"),
-        ("m2023_fraud", "第二十八条", "撤销节能审查意见"),
-        ("m2023_conditions", "第二十九条", "未落实节能审查意见"),
-        ("m2023_acceptance", "第三十条", "节能验收"),
+        ("m2023_unreviewed", "第二十三条", "擅自开工建设"),  # not 第二十七条 (earlier error)
+        # inferred from the chapter's order, unverified (supervision/legal.py)
+        ("m2023_fraud", "第二十四条", "撤销节能审查意见"),
+        ("m2023_conditions", "第二十五条", "未落实节能审查意见"),
+        ("m2023_acceptance", "第二十六条", "节能验收"),
     ],
 )
 def test_each_penalty_kind_cites_its_article(key, article, subject):
@@ -36,8 +37,8 @@ def test_each_penalty_kind_cites_its_article(key, article, subject):
 
 def test_only_checked_articles_are_verified_and_each_names_its_source():
     verified = {k for k, b in PENALTY_BASES.items() if b.verified}
-    # Only the split pledge was found in a copy of the 2023 text (supervision/legal.py).
-    assert verified == {"m2023_a11_split"}
+    # Only these two were found in copies of the 2023 text (supervision/legal.py).
+    assert verified == {"m2023_a11_split", "m2023_unreviewed"}
     for basis in PENALTY_BASES.values():
         assert bool(basis.source) == basis.verified
         if basis.verified:
@@ -49,7 +50,7 @@ def test_an_unverified_basis_is_shown_with_the_note_a_verified_one_without():
     assert split.label == split.citation
     assert NOTE not in split.label
     assert fraud.label == fraud.citation + NOTE
-    assert fraud.article_label == "第二十八条" + NOTE
+    assert fraud.article_label == "第二十四条" + NOTE
     assert citation("m2023_fraud") == fraud.label
     assert citation("unknown") == "unknown"
 
@@ -61,9 +62,7 @@ def test_the_penalty_form_marks_each_unverified_choice(approved_case, bob_client
         assert basis.citation in page
     assert page.count(NOTE) == sum(not b.verified for b in PENALTY_BASES.values())
     # and in plain sight under the list, where a long choice is cut off on a phone
-    assert (
-        "第二十七条、第二十八条、第二十九条、第三十条的条款序号及内容尚未与公布的原文核对" in page
-    )
+    assert "第二十四条、第二十五条、第二十六条的条款序号及内容尚未与公布的原文核对" in page
 
 
 def _record(case, bob, basis: str):
@@ -87,7 +86,7 @@ def test_an_unverified_basis_carries_the_note_into_event_notice_page_and_api(
     assert event.reason.endswith(PENALTY_BASES["m2023_conditions"].label)
     assert event.data["verified"] is False
     notice = Notice.objects.filter(user=alice, case=case).latest("pk")
-    assert f"第二十九条{NOTE}" in notice.message
+    assert f"第二十五条{NOTE}" in notice.message
     for client in (bob_client, alice_client):
         page = client.get(reverse("supervision:case", args=[case.pk])).content.decode()
         assert "m2023_conditions" not in page  # the key is never shown
