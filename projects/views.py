@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -27,7 +28,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from review.models import CaseState
+from review.models import CaseState, CorrectionRound
 from review.opinion_selectors import opinion_list_for_project
 from rules import engine
 from rules.services import assessment_as_dict, language_of
@@ -93,6 +94,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         q=params.get("q", ""),
         status=params.get("status", ""),
         case_state=params.get("case_state", ""),
+    )
+    # The applicant's own date (补正期限) for a returned case: one query for the page.
+    projects = projects.prefetch_related(
+        Prefetch(
+            "cases__correction_rounds",
+            queryset=CorrectionRound.objects.filter(closed_at__isnull=True),
+            to_attr="open_rounds",
+        )
     )
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -213,3 +213,29 @@ def test_the_api_shows_and_takes_answers_for_the_owning_organization_only(
     put(alice_client, second, {"answer": "已盖章。"})
     services.project_submit(project=returned, by=alice)
     assert put(alice_client, second, {"answer": "改写"}).status_code == 409
+
+
+def test_the_dashboard_shows_the_applicant_s_own_date_for_a_returned_case(returned, alice_client):
+    html = alice_client.get(reverse("projects:dashboard")).content.decode()
+    assert f"请于 {_date_words(returned.answer_by)} 前补正" in html
+
+
+def test_the_reviewer_sets_the_answer_by_date_on_the_return_form(alice, bob, make_submitted):
+    project = make_submitted(alice, MID_FACTORY)
+    case = project.cases.get()
+    url = reverse("review:case_action", args=[case.pk, "return_for_correction"])
+    client = _client(bob)
+    form = client.get(url).content.decode()
+    default = timezone.localdate() + timedelta(days=30)
+    assert f'value="{default.isoformat()}"' in form  # CORRECTION_ANSWER_DAYS by default
+    chosen = timezone.localdate() + timedelta(days=15)
+    data = {"version": case.version, "items": "补充附表", "reason": "", "answer_by": chosen}
+    assert client.post(url, data).status_code == 302
+    assert case.correction_rounds.get().answer_by == chosen
+    case.refresh_from_db()
+    late = {"version": case.version, "items": "x", "answer_by": timezone.localdate()}
+    project2 = make_submitted(alice, {**MID_FACTORY, "name": "另一项目"})
+    url2 = reverse("review:case_action", args=[project2.cases.get().pk, "return_for_correction"])
+    response = client.post(url2, {**late, "version": project2.cases.get().version})
+    assert response.status_code == 200
+    assert "补正期限须晚于今天。" in response.content.decode()
