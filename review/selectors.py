@@ -226,13 +226,14 @@ def case_attachments(*, case: ReviewCase, user: Any) -> list[Any]:
 
 
 def case_budget(*, case: ReviewCase, today: date) -> dict[str, Any] | None:
-    """The province's energy budget this year (方案（十一）) and whether approving this case
-    would overdraw it; ``None`` when no budget is set."""
+    """The energy budget this case draws on this year (方案（十一）): its authority's own when it
+    holds one, else the province's; and whether approving this case would overdraw it. ``None``
+    when no budget is set."""
     try:
         from rules.selectors import budget_remaining
     except ImportError:  # pragma: no cover
         return None
-    status = budget_remaining(case.province, today.year)
+    status = budget_remaining(case.province, today.year, authority_id=case.authority_id)
     if status is None or status.remaining_tce is None:
         return None
     counts_already = case.state == CaseState.APPROVED and (
@@ -440,7 +441,8 @@ def _event_details(event: CaseEvent) -> list[str]:
     if data.get("submission"):
         lines.append(f"第{data['submission']}次提交")
     if data.get("budget") and data["budget"].get("exceeds"):
-        lines.append("决定时超出本省年度用能预算")
+        holder = data["budget"].get("holder") or "本省"
+        lines.append(f"决定时超出{holder}年度用能预算")
     if data.get("to_authority_name"):
         lines.append(
             f"审查机关：{data.get('from_authority_name') or '—'} → {data['to_authority_name']}"

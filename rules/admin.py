@@ -427,9 +427,17 @@ class RegionStatusAdmin(ImportExportMixin, ReasonRecordingAdmin):
 class EnergyBudgetAdmin(ImportExportMixin, ReasonRecordingAdmin):
     import_spec = ENERGY_BUDGET
     form = EnergyBudgetForm
-    list_display = ("province_label", "year", "budget_label", "note")
+    list_display = ("province_label", "year", "authority_label", "budget_label", "note")
     list_filter = ("year", ProvinceFilter)
+    list_select_related = ("authority",)
     list_per_page = 100
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EnergyBudget]:
+        return super().get_queryset(request).select_related("authority")
+
+    @admin.display(description=_("单列预算的审查机关"), ordering="authority__code")
+    def authority_label(self, obj: EnergyBudget) -> str:
+        return obj.authority.name if obj.authority_id else str(_("—（全省预算）"))
 
     @admin.display(description=_("省份"), ordering="province")
     def province_label(self, obj: EnergyBudget) -> str:

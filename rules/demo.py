@@ -207,16 +207,36 @@ def region_status_rows() -> list[dict[str, Any]]:
     return rows
 
 
+# Budgets review authorities hold for the cases they decide, carved out of the province's
+# (code of the authority -> 10,000 tce in 2026): 苏州 for its delegated tier.
+AUTHORITY_BUDGETS_2026_WAN_TCE: Final[dict[str, float]] = {"3205": 120}
+
+
 def energy_budget_rows() -> list[dict[str, Any]]:
-    return [
+    """The provinces' 2026 budgets and, where the authority exists, the authorities' own."""
+    from authorities.models import Authority
+
+    rows: list[dict[str, Any]] = [
         {
             "province": province,
             "year": 2026,
+            "authority": None,
             "budget_tce": BUDGETS_2026_WAN_TCE[province] * 10000.0,
             "note": "示例数据",
         }
         for province in mainland_provinces()
     ]
+    for authority in Authority.objects.filter(code__in=AUTHORITY_BUDGETS_2026_WAN_TCE):
+        rows.append(
+            {
+                "province": authority.province,
+                "year": 2026,
+                "authority": authority,
+                "budget_tce": AUTHORITY_BUDGETS_2026_WAN_TCE[authority.code] * 10000.0,
+                "note": "示例数据：设区的市单列预算",
+            }
+        )
+    return rows
 
 
 def seed() -> None:

@@ -518,14 +518,50 @@ REGION_STATUS = TableSpec(
     ),
 )
 
+
+def _authority(raw: Any) -> Any:
+    """A review authority by its code (3205), name or short name; blank: the province's own."""
+    from authorities.models import Authority
+
+    text = _text(raw)
+    if not text:
+        return None
+    code = text.split()[0]
+    found = list(Authority.objects.filter(code=code)) if code.isdigit() else []
+    if not found:
+        found = list(Authority.objects.filter(models.Q(name=text) | models.Q(short_name=text)))
+    if len(found) != 1:
+        raise CellError(
+            _("“%(value)s”不是已登记的审查机关（填机关代码，如3205，或机关名称）") % {"value": text}
+        )
+    return found[0]
+
+
+def _budget_guard(obj: EnergyBudget | None, values: dict[str, Any]) -> str | None:
+    """An authority's budget lies in its own province."""
+    authority = values.get("authority")
+    if authority is not None and authority.province != values["province"]:
+        return _("审查机关%(a)s不属于省份%(p)s") % {"a": authority.name, "p": values["province"]}
+    return None
+
+
 ENERGY_BUDGET = TableSpec(
     slug="energy_budget",
     model=EnergyBudget,
     title="用能预算",
-    key=("province", "year"),
+    key=("province", "year", "authority"),
     columns=(
         Column("province", ("省份", "省份代码", "省"), _province),
         Column("year", ("年度", "年份"), _year),
+        # Blank: the province's budget; an authority: the budget it holds for its own cases.
+        Column(
+            "authority",
+            ("审查机关", "单列预算的审查机关", "机关代码"),
+            _authority,
+            required=False,
+            default=None,
+            export=lambda a: f"{a.code} {a.name}",
+        ),
         Column(
             "budget_tce",
             ("新增用能预算", "用能预算", "预算"),
@@ -539,6 +575,7 @@ ENERGY_BUDGET = TableSpec(
             default="",
         ),
     ),
+    guard=_budget_guard,
 )
 
 
@@ -779,7 +816,7 @@ def table_parse(spec: TableSpec, source: Source, *, filename: str = "") -> _Pars
                 RowError(
                     number,
                     _("与第%(other)d行重复（%(key)s）")
-                    % {"other": keys[key], "key": "、".join(str(k) for k in key)},
+                    % {"other": keys[key], "key": "、".join(str(k) for k in key if k is not None)},
                     "、".join(_column_label(spec, c) for c in spec.columns if c.name in spec.key),
                 )
             )
@@ -813,13 +850,18 @@ def _existing(spec: TableSpec, keys: Sequence[tuple[Any, ...]]) -> dict[tuple[An
             for obj in model._default_manager.filter(**{f"{name}__in": chunk}):
                 found[(getattr(obj, name),)] = obj
     else:
+        # Narrowed on the first two key fields, matched on the whole key (a third may be an
+        # optional relation: the authority of an energy budget, NULL for the province's).
         wanted = set(keys)
-        first, second = spec.key
+        first, second = spec.key[:2]
+        related = [k for k in spec.key if model._meta.get_field(k).is_relation]
         query = model._default_manager.filter(
             **{f"{first}__in": {k[0] for k in keys}, f"{second}__in": {k[1] for k in keys}}
         )
+        if related:
+            query = query.select_related(*related)
         for obj in query:
-            key = (getattr(obj, first), getattr(obj, second))
+            key = tuple(getattr(obj, name) for name in spec.key)
             if key in wanted:
                 found[key] = obj
     return found
@@ -947,7 +989,8 @@ def region_status_import(
 def energy_budget_import(
     *, source: Source, filename: str = "", by: Any = None, reason: str = ""
 ) -> ImportResult:
-    """Import provincial energy budgets (用能预算, 方案（十一）); key ``province, year``."""
+    """Import energy budgets (用能预算, 方案（十一）): the province's, or an authority's own (the
+    审查机关 column, blank for the province's); key ``province, year, authority``."""
     return table_import(ENERGY_BUDGET, source, filename=filename, by=by, reason=reason)
 
 

@@ -147,26 +147,58 @@ class RegionStatus(models.Model):
 
 
 class EnergyBudget(models.Model):
-    """A province's annual budget of new energy use (用能预算, 方案（十一）)."""
+    """An annual budget of new energy use (用能预算, 方案（十一）): the province's, or one a review
+    authority holds for the cases it decides (苏州市发展和改革委员会).
+
+    Each approval draws on exactly one budget: its authority's when that authority has one for
+    the year, the province's otherwise (``rules.selectors.budget_remaining``).
+    """
 
     province = models.CharField("省份代码", max_length=2)
     year = models.PositiveIntegerField("年度")
+    authority = models.ForeignKey(
+        "authorities.Authority",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="energy_budgets",
+        verbose_name="审查机关",
+        help_text="空：全省预算；填写：该审查机关单列的预算，由其审查通过的项目占用",
+    )
     budget_tce = models.FloatField("新增用能预算（吨标准煤）")
     note = models.CharField("说明", max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["province", "-year"]
+        ordering = ["province", "-year", "authority_id"]
         constraints = [
-            models.UniqueConstraint(fields=["province", "year"], name="unique_energy_budget")
+            models.UniqueConstraint(
+                fields=["province", "year"],
+                condition=models.Q(authority__isnull=True),
+                name="unique_energy_budget",
+            ),
+            models.UniqueConstraint(
+                fields=["authority", "year"],
+                condition=models.Q(authority__isnull=False),
+                name="unique_authority_energy_budget",
+            ),
         ]
         verbose_name = "用能预算"
         verbose_name_plural = "用能预算"
 
     def __str__(self) -> str:
-        name = province_name(self.province)
+        name = self.authority.name if self.authority_id else province_name(self.province)
         return f"{name} {self.year}年用能预算 {self.budget_tce:,.0f} 吨标准煤"
+
+    def clean(self) -> None:
+        """An authority's budget lies in its own province."""
+        from django.core.exceptions import ValidationError
+
+        if self.authority_id and self.authority.province != self.province:
+            raise ValidationError(
+                {"authority": _("审查机关不属于该省份（%(p)s）。") % {"p": self.province}}
+            )
 
 
 class Reassessment(models.Model):

@@ -55,16 +55,19 @@ MAX_TEXT = 5000
 
 
 def _budget_snapshot(case: ReviewCase, today: date) -> dict[str, Any] | None:
-    """The province's energy budget at the moment of approval (方案（十一）), when one is set."""
+    """The energy budget the case draws on at the moment of approval (方案（十一））: its
+    authority's own when it holds one, else the province's; ``None`` when none is set."""
     try:
         from rules.selectors import budget_remaining
     except ImportError:  # pragma: no cover - the rules app always has it
         return None
-    status = budget_remaining(case.province, today.year)
+    status = budget_remaining(case.province, today.year, authority_id=case.authority_id)
     if status is None or status.remaining_tce is None:
         return None
     return {
         "year": today.year,
+        "holder": status.holder,
+        "authority": status.authority_id,
         "budget_tce": status.budget_tce,
         "remaining_tce": round(status.remaining_tce, 2),
         "exceeds": case.counted_tce > status.remaining_tce + 1e-9,
