@@ -207,6 +207,15 @@ def test_correction_round_pages_fit_a_phone_and_pass_axe(page, demo):
     assert page.locator("[data-testid=correction-round-1]").count() == 1
     assert "附表3已补充天然气低位发热量。" in page.content()
     assert page.locator("[data-testid=comparison]").count() == 1
+    # the return form: items, the note to the applicant and his answer-by date
+    waiting = ReviewCase.objects.filter(state=CaseState.SUBMITTED).first()
+    assert waiting is not None, "the demo has a case waiting for intake"
+    handler = waiting.authority.reviewers.first()
+    page.context.clear_cookies()
+    login(page, handler.username)
+    path = f"/review/cases/{waiting.pk}/return_for_correction/"
+    _check_pages(page, f"{handler.username}-return-form", [path])
+    assert page.locator("#id_answer_by").input_value()  # the default date, shown
     page.context.clear_cookies()
     login(page, owner.username)
     _check_pages(page, f"{owner.username}-correction2", [f"/projects/{case.project_id}/"])
