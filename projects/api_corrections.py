@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -62,7 +63,9 @@ def corrections_payload(project: Any) -> dict[str, Any]:
     return {
         "answer_by": due.answer_by if due else None,
         "answer_by_text": (
-            f"请于 {review_services.date_words(due.answer_by)} 前提交补正材料" if due else ""
+            _("请于 %(d)s 前提交补正材料") % {"d": review_services.date_words(due.answer_by)}
+            if due
+            else ""
         ),
         "note": due.note if due else "",
         "unanswered": [item.pk for item in due.unanswered] if due else [],

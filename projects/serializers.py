@@ -388,6 +388,7 @@ class CaseStatusOutput(CaseOutput):
     @extend_schema_field(serializers.DictField(allow_null=True))
     def get_correction(self, case: Any) -> dict[str, Any] | None:
         from django.utils import timezone
+        from django.utils.translation import gettext as _
 
         from review.correction_selectors import correction_due
         from review.services import date_words
@@ -398,7 +399,7 @@ class CaseStatusOutput(CaseOutput):
         return {
             "round": due.round.number,
             "answer_by": due.answer_by.isoformat(),
-            "answer_by_text": f"请于 {date_words(due.answer_by)} 前提交补正材料",
+            "answer_by_text": _("请于 %(d)s 前提交补正材料") % {"d": date_words(due.answer_by)},
             "overdue": due.overdue,
             "note": due.note,
             "unanswered": [

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import clock, workflow
 from ..correction_models import CorrectionRound, ReminderKind, ReminderSent
@@ -78,7 +79,10 @@ def _decision_reminder(case: ReviewCase, *, today: date) -> bool:
         ):
             return False
         if view.overdue:
-            reason = f"已超过办理期限（{case.deadline}）{view.overdue_days}个工作日。"
+            reason = _("已超过办理期限（%(d)s）%(n)s个工作日。") % {
+                "d": case.deadline,
+                "n": view.overdue_days,
+            }
             # A flag, not a move: the case's version stays (a reviewer's form never goes stale).
             ReviewCase.objects.filter(pk=case.pk).update(
                 flagged=True, flag_reason=reason, reminded_for=case.deadline
@@ -92,18 +96,28 @@ def _decision_reminder(case: ReviewCase, *, today: date) -> bool:
                 reason=reason,
                 data={"deadline": case.deadline.isoformat()},
             )
-            text = f"{case_title(case)}已超过办理期限（{case.deadline}），请尽快办理。"
+            text = _("%(case)s已超过办理期限（%(d)s），请尽快办理。") % {
+                "case": case_title(case),
+                "d": case.deadline,
+            }
         else:
             ReviewCase.objects.filter(pk=case.pk).update(reminded_for=case.deadline)
             if view.days_left <= 0:
-                text = f"{case_title(case)}今日到期（{case.deadline}），请及时办理。"
+                text = _("%(case)s今日到期（%(d)s），请及时办理。") % {
+                    "case": case_title(case),
+                    "d": case.deadline,
+                }
             else:
-                text = f"{case_title(case)}将于{case.deadline}到期，剩余{view.days_left}个工作日。"
+                text = _("%(case)s将于%(d)s到期，剩余%(n)s个工作日。") % {
+                    "case": case_title(case),
+                    "d": case.deadline,
+                    "n": view.days_left,
+                }
         notify(recipients, case=case, message=text)
     _email(
         recipients,
         text=text,
-        subject=f"【节能审查】办理期限提醒：案件{case.pk}",
+        subject=_("【节能审查】办理期限提醒：案件%(pk)s") % {"pk": case.pk},
         link=_link("review:case", case.pk),
     )
     return True
@@ -125,19 +139,22 @@ def _correction_reminder(round_: CorrectionRound, *, today: date) -> bool:
         ):
             return False
         open_items = sum(1 for item in round_.items.all() if not item.answered)
-        left = f"还剩{days}天" if days else "今日到期"
-        text = (
-            f"{case.project.name}：请于{date_words(round_.answer_by)}前提交补正材料（{left}）。"
-            f"尚有{open_items}项补正事项未答复。"
-            if open_items
-            else f"{case.project.name}：请于{date_words(round_.answer_by)}前提交补正材料"
-            f"（{left}）。补正事项均已答复，请重新提交。"
-        )
+        left = _("还剩%(n)s天") % {"n": days} if days else _("今日到期")
+        words = {"name": case.project.name, "d": date_words(round_.answer_by), "left": left}
+        if open_items:
+            text = _(
+                "%(name)s：请于%(d)s前提交补正材料（%(left)s）。尚有%(n)s项补正事项未答复。"
+            ) % {**words, "n": open_items}
+        else:
+            text = (
+                _("%(name)s：请于%(d)s前提交补正材料（%(left)s）。补正事项均已答复，请重新提交。")
+                % words
+            )
         notify(recipients, case=case, message=text)
     _email(
         recipients,
         text=text,
-        subject=f"【节能审查】补正期限提醒：{case.project.name}",
+        subject=_("【节能审查】补正期限提醒：%(name)s") % {"name": case.project.name},
         link=_link("projects:detail", case.project_id),
     )
     return True
