@@ -100,3 +100,27 @@ def test_penalty_amount_and_sample_size_read_typed_numbers(approved_case, bob_cl
     )
     assert response.status_code == 302
     assert Penalty.objects.get().amount_yuan == Decimal("80000.00")
+
+
+def test_the_comparison_shows_unit_energy_with_separators(
+    approved_case, started, alice, bob_client
+):
+    from supervision.services import acceptance as svc
+
+    from .conftest import acceptance_data
+
+    case = started(approved_case())
+    facts = dict(case.submission.facts)
+    facts["products"] = [
+        {"product": "cement_clinker", "annual_output": 1.5e6, "unit_energy": 1100.0}
+    ]
+    case.submission.facts = facts
+    case.submission.save(update_fields=["facts"])
+    data = acceptance_data(
+        case,
+        products=[{"product": "cement_clinker", "annual_output": 1.4e6, "unit_energy": 1234.5}],
+    )
+    svc.acceptance_file(case=case, by=alice, data=data, report=pdf_upload())
+    html = bob_client.get(reverse("supervision:case", args=[case.pk])).content.decode()
+    assert ">1,100<" in html
+    assert ">1,234.5<" in html
