@@ -38,6 +38,7 @@ from rules.services import assessment_as_dict, language_of
 from scale.keyset import CURSOR_PARAM, Keyset, keyset_page, paginated_response_data
 
 from . import permissions, selectors, services
+from . import rows as project_rows
 from .models import ConstructionType, Project, ProjectStatus
 from .serializers import (
     COLLECTION_INPUTS,
@@ -218,11 +219,12 @@ class ProjectListCreateApi(generics.GenericAPIView):
         responses={200: ProjectListOutput(many=True)},
     )
     def get(self, request: Request) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = project_rows.list_queryset(self.filter_queryset(self.get_queryset()))
         rows, next_cursor = keyset_page(
             queryset, PROJECT_KEYSET, request.query_params.get(CURSOR_PARAM), LIST_PAGE_SIZE
         )
-        data = ProjectListOutput(rows, many=True, context={"request": request}).data
+        # ProjectListOutput's rows by a plain function (projects/rows.py: issue 14).
+        data = project_rows.project_rows(rows)
         return Response(paginated_response_data(request, data, next_cursor))
 
     @extend_schema(

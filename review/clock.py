@@ -56,6 +56,7 @@ def official_years_reset() -> None:
     _official = None
     calendar_known.cache_clear()
     is_working_day.cache_clear()
+    _year_prefix.cache_clear()
 
 
 def _years() -> dict[int, tuple[frozenset[date], frozenset[date]]]:
@@ -123,14 +124,33 @@ def add_working_days(start: date, count: int) -> date:
     raise ValueError("count too large")  # pragma: no cover - ten years of working days
 
 
-def working_days_between(start: date, end: date) -> int:
-    """Working days ``x`` with ``start < x <= end``; 0 when ``end <= start``."""
-    count = 0
-    day = start
-    while day < end:
+@functools.cache
+def _year_prefix(year: int) -> tuple[int, ...]:
+    """``prefix[i]``: working days among the first ``i`` days of ``year`` (``prefix[0]`` = 0)."""
+    prefix = [0]
+    day = date(year, 1, 1)
+    while day.year == year:
+        prefix.append(prefix[-1] + is_working_day(day))
         day += _ONE_DAY
-        if is_working_day(day):
-            count += 1
+    return tuple(prefix)
+
+
+def _working_days_to(day: date, year: int) -> int:
+    """Working days from 1 January of ``year`` up to and including ``day`` (same year)."""
+    return _year_prefix(year)[day.timetuple().tm_yday]
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days ``x`` with ``start < x <= end``; 0 when ``end <= start``.
+
+    From per-year running counts (cached), not a walk over every day: the queue and the cases
+    API show a clock on each row, and an old overdue case lies hundreds of days back (issue 14).
+    """
+    if end <= start:
+        return 0
+    count = _working_days_to(end, end.year) - _working_days_to(start, start.year)
+    for year in range(start.year, end.year):
+        count += _year_prefix(year)[-1]
     return count
 
 

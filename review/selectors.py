@@ -64,9 +64,25 @@ class QueueFilters:
 
 def case_list_for_user(*, user: Any) -> QuerySet[ReviewCase]:
     """The cases ``user`` may see on the authority side, with what a list row shows."""
-    return ReviewCase.objects.filter(permissions.case_scope(user)).select_related(
-        "project", "project__organization", "assignee", "assignee__profile", "authority"
+    return (
+        ReviewCase.objects.filter(permissions.case_scope(user))
+        .select_related(
+            "project", "project__organization", "assignee", "assignee__profile", "authority"
+        )
+        # No list row shows these documents: reading and parsing them was most of a page's
+        # cost (the project's draft assessment alone is ~10 kB of JSON a row; issue 14).
+        .defer(*LIST_DEFERRED)
     )
+
+
+LIST_DEFERRED: tuple[str, ...] = (
+    "project__draft_assessment",
+    "project__correction_items",
+    "cited_findings",
+    "correction_items",
+    "correction_entries",
+    "change_triggers",
+)
 
 
 def _overdue_q(today: date) -> Q:

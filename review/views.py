@@ -100,7 +100,6 @@ def queue(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "today": today,
             "route_labels": ROUTE_LABELS,
-            "unread": selectors.notices_unread_count(user=request.user),
         },
     )
 

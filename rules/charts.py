@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
 from config.spreadsheets import safe_row
@@ -53,6 +53,25 @@ class Table:
             ]
             for row in self.rows
         ]
+
+    @property
+    def body_html(self) -> SafeString:
+        """The rows of ``display_rows`` as ``<tr>`` markup, every cell escaped: what
+        ``rules/_table.html`` looped over cell by cell in the template language, built here at a
+        fraction of the cost (a 31-province budget table is 310 cells; issue 14)."""
+        return mark_safe(  # noqa: S308 - every cell passes conditional_escape
+            "".join(
+                "<tr>"
+                + "".join(
+                    f'<td class="num">{conditional_escape(text)}</td>'
+                    if numeric
+                    else f"<td>{conditional_escape(text)}</td>"
+                    for text, numeric in row
+                )
+                + "</tr>"
+                for row in self.display_rows
+            )
+        )
 
 
 def display_text(value: Any) -> str:

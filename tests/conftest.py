@@ -29,6 +29,15 @@ def _chinese_first() -> Iterator[None]:
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: a figure snapshot (scale.snapshots) or a throttle
+    count taken in one test must not answer for the next test's data."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def personas(db: None) -> dict[str, User]:
     return personas_ensure(password=DEMO_PASSWORD)

@@ -275,6 +275,19 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Cache: Redis when CACHE_URL (default REDIS_URL) is set, else each process's memory ---------
+# What it holds must be shared by every web process: the API throttles count a user's requests
+# across all gunicorn workers and machines (a per-process count lets a user through once per
+# worker), and the overview's figure snapshots (scale.snapshots) are taken once for everyone.
+CACHE_URL = os.environ.get("CACHE_URL", REDIS_URL)
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # --- Email --------------------------------------------------------------------------------------
 MAILERS = {
     "default": {
@@ -294,6 +307,10 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 SIGNING_PKCS12_PATH = os.environ.get("SIGNING_PKCS12_PATH", "")
 SIGNING_PKCS12_PASSWORD = os.environ.get("SIGNING_PKCS12_PASSWORD", "")
 SESSION_COOKIE_AGE = int(timedelta(hours=8).total_seconds())
+# Sessions are read from the cache (Redis in production) and written through to the database:
+# a page no longer queries the session table, and logout or a password change still ends the
+# session everywhere (the database row and the cached copy go together).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LOGGING = {
     "version": 1,

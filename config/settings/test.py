@@ -15,6 +15,9 @@ CELERY_WORKER_TESTS = bool(os.environ.get("CELERY_WORKER_TESTS"))
 CELERY_TASK_ALWAYS_EAGER = not CELERY_WORKER_TESTS
 CELERY_BROKER_URL = os.environ.get("REDIS_URL") or "memory://"
 CELERY_RESULT_BACKEND = os.environ.get("REDIS_URL") or None
+# Each test process keeps its own cache (emptied before every test, tests/conftest.py), also when
+# REDIS_URL points the integration layer's Celery at Redis.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="energyreview-test-media-")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
