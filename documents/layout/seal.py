@@ -54,7 +54,7 @@ def seal_svg(name: str, *, label: str = "", size: float = 160.0) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{size:g}" height="{size:g}" '
         f'viewBox="0 0 {size:g} {size:g}"><title>{escape(name)}电子印章</title>'
         f'<g fill="{SEAL_RED}" stroke="none" opacity="0.88" '
-        f'font-family="Noto Serif CJK SC" font-weight="700">'
+        f'font-family="FandolSong, Noto Serif CJK SC" font-weight="700">'
         f'<circle cx="{c:g}" cy="{c:g}" r="{ring:.2f}" fill="none" stroke="{SEAL_RED}" '
         f'stroke-width="{size * 0.035:.2f}"/>'
         f'<polygon points="{_star(c, c, size * 0.14)}"/>'

@@ -8,6 +8,7 @@ import io
 import re
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -33,8 +34,13 @@ def _tce(value: float) -> str:
 
 _RENDERED: dict[str, tuple[Opinion, bytes, dict]] = {}
 _HTML: dict[str, str] = {}
-KINDS = ("approval", "rejection", "deferral", "correction", "change", "receipt")
-SCENARIO = {"correction": "approval", "change": "approval", "receipt": "approval"}
+KINDS = ("approval", "rejection", "deferral", "correction", "change", "receipt", "filing")
+SCENARIO = {
+    "correction": "approval",
+    "change": "approval",
+    "receipt": "approval",
+    "filing": "approval",
+}
 CORRECTION_ITEMS = ["补充主要用能设备能效指标清单。", "补充能源计量器具配备方案。"]
 
 
@@ -54,6 +60,9 @@ def issued(make_case, issue, dana):
                 case = make_case(SCENARIO.get(kind, kind), **fields)
                 if kind == "receipt":
                     opinion = _receipt(case, dana)
+                elif kind == "filing":
+                    _acceptance_filed(case, dana)
+                    opinion = issue(case, kind)
                 else:
                     opinion = issue(case, kind)
                 assert opinion.state == Opinion.State.READY, opinion.error
@@ -69,6 +78,37 @@ def opinion_html(*, opinion: Opinion) -> str:
     from review.documents import opinion_html as html
 
     return html(opinion=opinion)
+
+
+def _acceptance_filed(case, by) -> None:
+    """The owner's acceptance filing, checked and recorded (what the 回执 prints)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from supervision.models import Acceptance
+
+    acceptance = Acceptance(
+        case=case,
+        completed_on=date(2026, 10, 30),
+        actual_capacity="熟料4500吨/日",
+        energy_lines=[{"type": "raw_coal", "quantity": 30000, "unit": "t"}],
+        conditions=[{"text": "余热发电", "done": True, "evidence": "已投运"}],
+        committee_conclusion="基本落实节能审查意见。",
+        report_name="节能验收报告.pdf",
+        report_sha256="ab" * 32,
+        comparison={
+            "approved": {"counted_tce": 22000.0},
+            "actual": {"counted_tce": 21500.0},
+            "change_pct": -2.27,
+            "exceeds": False,
+        },
+        state="recorded",
+        filed_by=case.project.created_by,
+        checked_by=by,
+        checked_at=timezone.now(),
+    )
+    acceptance.report.save("acceptance.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    acceptance.save()
 
 
 def _receipt(case, by) -> Opinion:
@@ -155,6 +195,7 @@ KIND_LABELS = {
     ),
     "change": ("同意变更的复函", "同意该项目变更", "此复函"),
     "receipt": ("节能审查申请受理回执", "予以受理", "二十个工作日"),
+    "filing": ("节能验收备案的回执", "予以备案", "2026年10月30日竣工", "熟料4500吨/日"),
 }
 FULL_BODY = ("approval", "rejection", "deferral")
 
@@ -167,7 +208,7 @@ def test_text_carries_labels_number_and_figures(issued, kind):
     for label in labels:
         assert _compact(label) in text, label
     assert opinion.number in text
-    assert re.fullmatch(r"苏发改能审受?〔\d{4}〕\d+号", opinion.number)
+    assert re.fullmatch(r"苏发改能审[受备]?〔\d{4}〕\d+号", opinion.number)
     if kind in FULL_BODY:
         energy = assessment["energy"]
         for figure in ("equivalent_tce", "equal_value_tce", "review_tce", "new_tce", "counted_tce"):
@@ -207,7 +248,7 @@ def _pdffonts(data: bytes, tmp_path: Path) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_fonts_are_embedded_as_subsets_with_a_kaiti_body_and_serif_title(issued, kind, tmp_path):
+def test_fonts_are_embedded_as_subsets_with_a_fangsong_body_and_song_title(issued, kind, tmp_path):
     _, data, _ = issued[kind]
     rows = _pdffonts(data, tmp_path)
     assert rows
@@ -216,8 +257,14 @@ def test_fonts_are_embedded_as_subsets_with_a_kaiti_body_and_serif_title(issued,
         assert (emb, sub) == ("yes", "yes"), row
         assert re.fullmatch(r"[A-Z]{6}\+.+", name), name
     names = " ".join(row[0] for row in rows)
-    assert "AR-PL-UKai-CN" in names  # 楷体-style body (GB/T 9704: 仿宋/楷体 family)
-    assert "Noto-Serif-CJK-SC-Bold" in names  # 小标宋-style title
+    # GB/T 9704: 仿宋 body, 小标宋-style bold title, 黑体 headings (scripts/install_system_deps.sh)
+    assert "FandolFang" in names
+    assert "FandolSong-Bold" in names
+    if kind not in ("correction", "receipt"):  # these two have no headings
+        assert "FandolHei" in names
+    # nothing falls back to the old faces: every character is in the Fandol fonts
+    assert "UKai" not in names
+    assert "Noto" not in names
 
 
 def _page_texts(data: bytes, tmp_path: Path) -> list[str]:
