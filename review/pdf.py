@@ -298,9 +298,9 @@ def _outside_event_loop(fn: Callable[[], bytes]) -> bytes:
 
 
 WARM_UP_HTML = """<!DOCTYPE html><html lang="zh-CN"><body>
-<p style="font-family: 'AR PL UKai CN'">节能审查 <b>预热</b></p>
-<p style="font-family: 'Noto Serif CJK SC'; font-weight: 700">关于节能报告的审查意见</p>
-<p style="font-family: 'Noto Sans CJK SC'; font-weight: 700">— 1 —</p></body></html>"""
+<p style="font-family: 'FandolFang', 'AR PL UKai CN'">节能审查 — 1 —</p>
+<p style="font-family: 'FandolSong', 'Noto Serif CJK SC'; font-weight: 700">审查意见</p>
+<p style="font-family: 'FandolHei', 'Noto Sans CJK SC'">一、项目基本情况</p></body></html>"""
 
 
 def warm_up(*, pkcs12_path: str | os.PathLike[str] | None = None, password: str = "") -> None:
