@@ -311,6 +311,7 @@ class DocumentBuilder:
             "guidance": guidance,
             "guidance_notes": case.guidance_notes.strip()[:600],
             "window_guidance": case.route == "national_window_guidance",
+            "without_guidance": (case.without_guidance_justification or "").strip()[:600],
         }
 
     def _cited(self) -> list[dict[str, str]]:

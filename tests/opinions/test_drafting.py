@@ -459,6 +459,17 @@ def test_the_review_history_names_acceptance_evaluation_and_guidance(make_case, 
     assert history["window_guidance"] is True
 
 
+def test_the_history_gives_the_reason_for_deciding_without_guidance(make_case):
+    reason = "窗口指导请求已逾预计答复日期，先行作出缓批决定。"
+    case = make_case("deferral", without_guidance_justification=reason)
+    history = _context(case, "deferral")["history"]
+    assert history["window_guidance"] is True
+    assert history["guidance"] == ""
+    assert history["without_guidance"] == reason
+    answered = make_case("deferral", guidance_outcome="supported")
+    assert _context(answered, "deferral")["history"]["without_guidance"] == ""
+
+
 def test_copy_to_names_the_city_and_county_authorities_of_the_location(make_case):
     doc = _context(make_case())
     assert doc["copy_to"].startswith("苏州市发展和改革委员会，虎丘区发展和改革局")
