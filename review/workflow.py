@@ -331,13 +331,36 @@ def check_transition(state: State | str | None, action: Action | str) -> Move:
     return move
 
 
+# Timeline rows that record work beside the procedure (drafting, supervision): no move, a label.
+RECORD_LABELS: Final[Mapping[str, str]] = {
+    "document_drafted": "公文拟稿",
+    "document_edited": "修改公文草稿",
+    "document_submitted": "公文送核稿",
+    "document_returned": "公文退回修改",
+    "document_signed": "公文签发",
+    "document_revoked": "公文撤销",
+    "sv_acceptance_filed": "提交节能验收备案",
+    "sv_acceptance_overdue": "逾期未备案节能验收",
+    "sv_acceptance_recorded": "节能验收核查",
+    "sv_inspection_drawn": "抽取监督检查对象",
+    "sv_inspection_recorded": "记录监督检查结果",
+    "sv_inventory_status": "两高项目清单状态变更",
+    "sv_monitoring_excess": "在线监测能耗超出批复",
+    "sv_penalty": "记录行政处罚",
+    "sv_rectification_closed": "整改完成",
+    "sv_rectification_ordered": "责令整改",
+    "sv_rectification_reported": "报告整改情况",
+}
+
+
 def label_for(state: State | str | None, action: Action | str) -> str:
     """The label of ``action`` made from ``state`` (an assignment of a submitted case is the
-    intake handler's, of an accepted case the review handler's)."""
+    intake handler's, of an accepted case the review handler's); record-only rows by
+    ``RECORD_LABELS``."""
     try:
         key = (State(state) if state else None, Action(action))
     except ValueError:
-        return str(action)
+        return RECORD_LABELS.get(str(action), str(action))
     move = TRANSITIONS.get(key)
     return move.label if move else LABELS.get(Action(action), str(action))
 

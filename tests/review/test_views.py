@@ -283,7 +283,7 @@ def test_timeline_csv(make_case, bob, bob_client, frank_client, alice_client):
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["时间", "操作人", "动作"]
     # the return also drafts the 补正通知书 (issue 11), an event of its own
-    assert [r[2] for r in rows[1:]] == ["提交申请", "退回补正", "document_drafted"]
+    assert [r[2] for r in rows[1:]] == ["提交申请", "退回补正", "公文拟稿"]
     assert rows[2][1] == "王博"
     assert "补正一" in rows[2][6]
     assert rows[2][7] == "approve"

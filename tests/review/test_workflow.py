@@ -359,3 +359,23 @@ def test_guidance_is_pending_only_while_requested_unanswered_and_open():
     assert not workflow.guidance_pending(
         state=State.UNDER_REVIEW, guidance_requested=True, route="standard", guidance_outcome=""
     )
+
+
+def test_record_only_timeline_rows_are_labelled_in_words() -> None:
+    """Drafting and supervision rows are no workflow moves, but the timeline names them in
+    Chinese, never by their stored action; an unknown action still shows as itself."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    sources = [*root.joinpath("documents").glob("*.py")]
+    sources += [*root.joinpath("supervision").rglob("*.py")]
+    stored = set()
+    for path in sources:
+        stored |= set(re.findall(r'"((?:document|sv)_[a-z_]+)"', path.read_text()))
+    stored.discard("document_kind")
+    assert {"document_drafted", "document_signed", "sv_penalty"} <= stored
+    for action in stored:
+        label = workflow.label_for(None, action)
+        assert label != action, action
+        assert re.search(r"[\u4e00-\u9fff]", label), action
+    assert workflow.label_for("approved", "something_else") == "something_else"
