@@ -510,4 +510,3 @@ from .correction_models import (  # noqa: E402, F401
     ReminderKind,
     ReminderSent,
 )
-
