@@ -21,6 +21,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.number_input import read_typed_number
 from review.models import CaseState, ReviewCase
 from rules.imports import ImportRejected, RowError, Source, table_rows
 
@@ -109,7 +110,9 @@ def parse_month(raw: Any) -> date:
 def parse_tce(raw: Any) -> float:
     if isinstance(raw, bool):
         raise ValueError("应为数字")
-    text = _text(raw).replace(",", "")
+    text, misgrouped = read_typed_number(_text(raw))  # 「1,234.5」, full-width digits
+    if misgrouped:
+        raise ValueError(misgrouped)
     if not text:
         raise ValueError("不能为空")
     try:

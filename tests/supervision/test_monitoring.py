@@ -164,3 +164,31 @@ def test_a_platform_account_with_the_import_permission_may_push(monitored):
     # the platform account sees nothing else
     assert client.get(reverse("api-sv-dashboard")).status_code == 403
     assert client.get(reverse("api-sv-case", args=[monitored.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("1,234.5", 1234.5), ("１，２３４．５", 1234.5), ("800", 800.0), (650, 650.0)],
+)
+def test_monitored_figures_are_read_as_people_type_them(typed, value):
+    assert svc.parse_tce(typed) == value
+
+
+@pytest.mark.parametrize("typed", ["1,00", "12,34.5", "abc", ""])
+def test_a_mistyped_monitored_figure_is_refused_with_a_reason(typed):
+    with pytest.raises(ValueError, match="千位分隔符|应为数字|不能为空"):
+        svc.parse_tce(typed)
+
+
+def test_a_file_with_separators_imports_and_a_misgrouped_one_names_its_row(monitored):
+    rows = [(c, m, '"1,200.5"') for c, m, _t in _year(CODE, 0)]
+    svc.monitoring_import(_csv(rows), today=TODAY)
+    assert set(MonthlyEnergy.objects.values_list("tce", flat=True)) == {1200.5}
+    bad = [
+        (c, m, '"1,20"') if i == 2 else (c, m, 700) for i, (c, m, _t) in enumerate(_year(CODE, 0))
+    ]
+    with pytest.raises(ImportRejected) as info:
+        svc.monitoring_import(_csv(bad), today=TODAY)
+    assert info.value.rows == [4]
+    assert "千位分隔符" in " ".join(info.value.lines())
+    assert set(MonthlyEnergy.objects.values_list("tce", flat=True)) == {1200.5}
