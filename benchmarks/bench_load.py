@@ -9,305 +9,82 @@ at concurrency 1 for a bounded time: req/s, p50 and p95 latency, and the ratio o
 the ceiling view's. With two sizes it prints each endpoint's growth; then the
 share of the event table in the database. Loopback only; the whole run is bounded (``--seconds``
 per endpoint, default 2).
+
+The database helpers live in ``_load_db.py`` and the server and client in ``_load_http.py``
+(beside this file); their names stay importable from here (``bench_burst.py`` uses them).
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
 import os
-import signal
-import socket
-import statistics
 import subprocess
 import sys
-import time
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
-HOST = "127.0.0.1"
-PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
-DB = os.environ.get("BENCH_DB", "er_scale_bench")
-# The database being measured: one per size (``<BENCH_DB>_<size>``), set by ``use_size``.
-DATABASE_URL = f"{PG}/{DB}"
-CURRENT_DB = DB
+import _load_db
+from _load_db import (
+    DB,
+    HOST,
+    PG,
+    PY,
+    REDIS,
+    ROOT,
+    _env,
+    _existing_or_zero,
+    _flush_bench_redis,
+    _manage,
+    _postgres_up,
+    _psql,
+    _redis_up,
+    credentials,
+    grow_to,
+    prepare_database,
+    project_count,
+    use_size,
+)
+from _load_http import Result, Server, deep_cases_path, measure, request
+
+__all__ = [
+    "DB",
+    "HOST",
+    "PG",
+    "PY",
+    "REDIS",
+    "ROOT",
+    "Result",
+    "Server",
+    "_env",
+    "_existing_or_zero",
+    "_flush_bench_redis",
+    "_manage",
+    "_postgres_up",
+    "_psql",
+    "_redis_up",
+    "credentials",
+    "database_shares",
+    "deep_cases_path",
+    "grow_to",
+    "main",
+    "measure",
+    "prepare_database",
+    "print_table",
+    "project_count",
+    "request",
+    "run_size",
+    "use_size",
+]
 
 
-def use_size(size: int) -> str:
-    """Point every later step (manage.py, psql, gunicorn) at the database of ``size``."""
-    global DATABASE_URL, CURRENT_DB
-    CURRENT_DB = f"{DB}_{size}"
-    DATABASE_URL = f"{PG}/{CURRENT_DB}"
-    return CURRENT_DB
+def __getattr__(name: str) -> Any:
+    """``DATABASE_URL`` and ``CURRENT_DB`` follow ``use_size``: read live from ``_load_db``."""
+    if name in ("DATABASE_URL", "CURRENT_DB"):
+        return getattr(_load_db, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 TARGET_RATIO, TARGET_RATIO_HEAVY, TARGET_GROWTH = 0.25, 0.15, 1.5
 HEAVY = {"overview page", "POST /api/v1/assessments/"}
-
-
-@dataclass
-class Result:
-    name: str
-    rps: float
-    p50_ms: float
-    p95_ms: float
-    requests: int
-
-
-# The server's cache is Redis, as in production (config/settings/base.py: CACHE_URL, default
-# REDIS_URL): the API throttles and the overview's snapshots pay a round trip there. This Redis
-# database belongs to the benchmark: it is emptied before each server starts.
-REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection((HOST, 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("REDIS_URL", None)
-    env.pop("CACHE_URL", None)
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.bench",
-        DATABASE_URL=DATABASE_URL,
-        CONN_MAX_AGE="600",
-        LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
-    )
-    if _redis_up():
-        env["CACHE_URL"] = REDIS
-    env.update(extra)
-    return env
-
-
-def _flush_bench_redis() -> None:
-    if _redis_up():
-        import redis
-
-        redis.Redis.from_url(REDIS).flushdb()
-
-
-def _postgres_up() -> bool:
-    try:
-        with socket.create_connection((HOST, 5432), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def _manage(*args: str) -> str:
-    out = subprocess.run(
-        [PY, "manage.py", *args], cwd=ROOT, env=_env(), capture_output=True, text=True
-    )
-    if out.returncode != 0:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{out.stdout}\n{out.stderr}")
-    return out.stdout
-
-
-def _psql(sql: str, db: str = "postgres") -> str:
-    out = subprocess.run(
-        [PY, "-c", _PSQL, f"{PG}/{db}", sql], cwd=ROOT, capture_output=True, text=True
-    )
-    if out.returncode != 0:
-        raise SystemExit(out.stderr)
-    return out.stdout.strip()
-
-
-_PSQL = """
-import sys, psycopg
-with psycopg.connect(sys.argv[1], autocommit=True) as c:
-    cur = c.execute(sys.argv[2])
-    if cur.description:
-        print("\\n".join("|".join(str(v) for v in row) for row in cur.fetchall()))
-"""
-
-
-def prepare_database(size: int, reuse: bool) -> None:
-    """The database of ``size``: kept with ``--reuse`` when it holds ``size`` projects (or a few
-    more: bench_burst.py adds 50 of its own), migrated to the code's models; otherwise dropped
-    and generated again."""
-    db = use_size(size)
-    exists = _psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1"
-    if not (reuse and exists and size <= _existing_or_zero() <= size + 100):
-        _psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        _psql(f'CREATE DATABASE "{db}"')
-    _manage("migrate", "--noinput", "-v0")
-
-
-def project_count() -> int:
-    return int(_psql("SELECT count(*) FROM projects_project", CURRENT_DB) or 0)
-
-
-def grow_to(size: int) -> None:
-    missing = size - project_count()
-    if missing > 0:
-        started = time.perf_counter()
-        line = _manage("generate_load_data", "--projects", str(missing), "--seed", str(size))
-        print(f"   generated {missing} projects in {time.perf_counter() - started:.1f} s")
-        print("   " + line.strip().splitlines()[-1])
-
-
-def credentials() -> dict[str, Any]:
-    """Session cookies and API tokens of the personas, a case of bob's province."""
-    script = """
-import json, django
-django.setup()
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from importlib import import_module
-SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
-from rest_framework.authtoken.models import Token
-from accounts.services import personas_ensure
-from review.models import ReviewCase
-from review.permissions import case_scope
-out = {"sessions": {}, "tokens": {}}
-personas = personas_ensure()
-for name, user in personas.items():
-    s = SessionStore()
-    s[SESSION_KEY] = str(user.pk)
-    s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    s.create()
-    out["sessions"][name] = s.session_key
-    out["tokens"][name] = Token.objects.get_or_create(user=user)[0].key
-# A case bob may open (his authority's, not the delegated city tier's).
-cases = ReviewCase.objects.filter(case_scope(personas["bob"])).order_by("-id")
-out["case"] = cases.filter(state="under_review").values_list("pk", flat=True).first() or (
-    cases.values_list("pk", flat=True).first()
-)
-print(json.dumps(out))
-"""
-    out = subprocess.run([PY, "-c", script], cwd=ROOT, env=_env(), capture_output=True, text=True)
-    if out.returncode != 0:
-        raise SystemExit(out.stderr)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-class Server:
-    """gunicorn on loopback; ``pin`` restricts it to those cores (``taskset -c``)."""
-
-    def __init__(
-        self, port: int, pin: str | None = None, env_extra: dict[str, str] | None = None
-    ) -> None:
-        self.port = port
-        self.pin = pin
-        self.env_extra = env_extra or {}
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> Server:
-        _flush_bench_redis()  # no snapshot or throttle count of another database or run
-        self.proc = subprocess.Popen(
-            [
-                *(["taskset", "-c", self.pin] if self.pin else []),
-                PY,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "-b",
-                f"{HOST}:{self.port}",
-                "-w",
-                "2",
-                "--log-level",
-                "warning",
-                "--timeout",
-                "60",
-            ],
-            cwd=ROOT,
-            env=_env(**self.env_extra),
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                status, _ = request(self.port, "GET", "/healthz", {})
-                if status == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.__exit__()
-        raise SystemExit("gunicorn did not start")
-
-    def __exit__(self, *_: object) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-
-
-_CONNECTIONS: dict[int, http.client.HTTPConnection] = {}
-
-
-def request(
-    port: int, method: str, path: str, headers: dict[str, str], body: bytes | None = None
-) -> tuple[int, bytes]:
-    conn = _CONNECTIONS.get(port)
-    if conn is None:
-        conn = _CONNECTIONS[port] = http.client.HTTPConnection(HOST, port, timeout=30)
-    try:
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        return response.status, response.read()
-    except (http.client.HTTPException, OSError):
-        conn.close()
-        _CONNECTIONS.pop(port, None)
-        raise
-
-
-def measure(
-    port: int,
-    name: str,
-    method: str,
-    path: str,
-    headers: dict[str, str],
-    body: bytes | None,
-    seconds: float,
-) -> Result:
-    for _ in range(3):  # warm: connections, caches, imports
-        status, content = request(port, method, path, headers, body)
-        if status >= 400:
-            raise SystemExit(f"{name}: {method} {path} answered {status}: {content[:300]!r}")
-    latencies: list[float] = []
-    started = time.perf_counter()
-    while time.perf_counter() - started < seconds and len(latencies) < 5000:
-        t0 = time.perf_counter()
-        status, content = request(port, method, path, headers, body)
-        latencies.append(time.perf_counter() - t0)
-        if status >= 400:  # an error page is not throughput
-            raise SystemExit(f"{name}: {method} {path} answered {status}: {content[:300]!r}")
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    return Result(
-        name=name,
-        rps=len(latencies) / elapsed,
-        p50_ms=statistics.median(latencies) * 1000,
-        p95_ms=latencies[int(len(latencies) * 0.95) - 1 if len(latencies) > 1 else 0] * 1000,
-        requests=len(latencies),
-    )
-
-
-def deep_cases_path(port: int, headers: dict[str, str], depth: int, budget_s: float) -> str:
-    """The cases API page ``depth`` pages in: follows ``next`` (cursor or page links)."""
-    path = "/api/v1/cases/"
-    started = time.perf_counter()
-    for _ in range(depth - 1):
-        status, content = request(port, "GET", path, headers)
-        following = json.loads(content).get("next") if status == 200 else None
-        if not following or time.perf_counter() - started > budget_s:
-            break
-        path = following.split(f"{HOST}:{port}", 1)[-1] if "://" in following else following
-    return path
 
 
 def run_size(size: int, seconds: float, port: int) -> dict[str, Result]:
@@ -405,7 +182,7 @@ def database_shares() -> None:
         "pg_total_relation_size('review_caseevent'), pg_total_relation_size('review_reviewcase'), "
         "pg_total_relation_size('projects_submission'), "
         "(SELECT count(*) FROM review_reviewcase), (SELECT count(*) FROM review_caseevent)",
-        CURRENT_DB,
+        _load_db.CURRENT_DB,
     )
     total, events, cases, subs, n_cases, n_events = (int(v) for v in rows.split("|"))
     mb = 1024 * 1024
@@ -437,13 +214,6 @@ def main() -> int:
     database_shares()
     print("\nall targets met" if ok else "\nsome targets missed (marked !)")
     return 0
-
-
-def _existing_or_zero() -> int:
-    try:
-        return project_count()
-    except SystemExit:
-        return 0
 
 
 if __name__ == "__main__":
