@@ -8,6 +8,10 @@ applicant's own (a reviewer or admin gets 403, another organization's project 40
 Errors: 400 `{"errors": {field_path: [message, ...]}}` naming every bad field, with nothing
 stored; 404 for what the caller may not see; 409 `{"errors": {"status": [...]}}` when the project
 is not in a state that allows the change (submitted, exempt).
+
+This module: list, create, read, change and delete a project; submit it; its status,
+assessment and frozen submissions; the organization. Line lists are in ``api_lines``, files
+in ``api_files``, shared helpers in ``api_common``.
 """
 
 from __future__ import annotations
@@ -16,41 +20,41 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404
-from django.utils.translation import get_language
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiExample,
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-)
-from rest_framework import generics, serializers, status
+from django.http import Http404
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.parsers import FormParser, JSONParser, MultiPartParser
+from config.parsers import JSONParser
 from review.models import CaseState
 from rules import engine
-from rules.services import assessment_as_dict, language_of
+from rules.services import assessment_as_dict
 from scale.keyset import CURSOR_PARAM, Keyset, keyset_page, paginated_response_data
 
 from . import permissions, selectors, services
 from . import rows as project_rows
+from .api_common import (
+    CONFLICT_RESPONSE,
+    ERROR_RESPONSE,
+    EXAMPLE_PROJECT,
+    TAG,
+    _bad,
+    _conflict,
+    _detail,
+    _invalid,
+    _lang,
+    _parse,
+    _readable,
+    _writable,
+)
 from .models import ConstructionType, Project, ProjectStatus
 from .serializers import (
-    COLLECTION_INPUTS,
-    AttachmentInput,
-    AttachmentOutput,
-    EnergyLineOutput,
-    ErrorOutput,
-    EvidenceInput,
     LiveAssessmentOutput,
     OrganizationInput,
     OrganizationOutput,
-    ProductLineOutput,
     ProjectCreateInput,
     ProjectDetailOutput,
     ProjectInput,
@@ -59,102 +63,8 @@ from .serializers import (
     SubmissionOutput,
     SubmitInput,
     SubmitOutput,
-    SubstitutionSourceOutput,
     flatten_errors,
 )
-
-TAG = "projects"
-# URL segment -> payload key of the contract
-COLLECTIONS = {
-    "energy": "energy",
-    "baseline-energy": "baseline_energy",
-    "exported-energy": "exported_energy",
-    "products": "products",
-    "substitution-sources": "substitution_sources",
-}
-LINE_OUTPUTS: dict[str, type[serializers.Serializer]] = {
-    "energy": EnergyLineOutput,
-    "baseline_energy": EnergyLineOutput,
-    "exported_energy": EnergyLineOutput,
-    "products": ProductLineOutput,
-    "substitution_sources": SubstitutionSourceOutput,
-}
-
-EXAMPLE_PROJECT = {
-    "name": "某水泥熟料生产线技改项目",
-    "project_code": "2611-320505-04-01-381276",
-    "region": "320505",
-    "industry": "3011",
-    "construction_type": "new",
-    "national_major_project": False,
-    "planned_start": "2027-03-01",
-    "planned_completion": "2028-12-31",
-    "total_investment_wan": "86000.00",
-    "energy": [
-        {"type": "raw_coal", "quantity": 150000, "unit": "t"},
-        {"type": "electricity", "quantity": 9.5e7, "unit": "kWh"},
-    ],
-    "products": [{"product": "cement_clinker", "annual_output": 1500000, "unit_energy": 100.0}],
-    "substitution_sources": [{"description": "关停2条2500t/d熟料线", "saved_tce": 40000}],
-}
-EXAMPLE_ERRORS = {
-    "errors": {
-        "energy.1.quantity": ["应为数字。"],
-        "region": ["未知的行政区划代码：999999。"],
-        "project_code": [
-            "项目代码格式应为 NNNN-NNNNNN-NN-NN-NNNNNN（如 2611-320500-04-01-381276）。"
-        ],
-    }
-}
-ERROR_RESPONSE = OpenApiResponse(
-    ErrorOutput,
-    description="Every bad field by path; nothing was stored.",
-    examples=[OpenApiExample("bad input", value=EXAMPLE_ERRORS, response_only=True)],
-)
-CONFLICT_RESPONSE = OpenApiResponse(
-    ErrorOutput, description="The project is submitted or exempt: it cannot change now."
-)
-
-
-def _lang(request: Request) -> str:
-    return language_of(request.headers.get("Accept-Language") or get_language())
-
-
-def _bad(errors: dict[str, list[str]]) -> Response:
-    return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
-
-
-def _invalid(request: Request, exc: services.ProjectInvalid) -> Response:
-    return _bad(exc.messages(_lang(request)))
-
-
-def _conflict(exc: services.ProjectNotEditable) -> Response:
-    return Response({"errors": {"status": [str(exc)]}}, status=status.HTTP_409_CONFLICT)
-
-
-def _parse(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> Any:
-    """Validated data, or None and the flattened errors."""
-    serializer = serializer_class(data=data, **kwargs)
-    if serializer.is_valid():
-        return serializer.validated_data, None
-    return None, flatten_errors(serializer.errors)
-
-
-def _readable(request: Request, pk: int) -> Project:
-    return selectors.project_get_for_user(pk=pk, user=request.user)
-
-
-def _writable(request: Request, pk: int) -> Project:
-    """The project if the caller may read it (else 404) and is its applicant (else 403)."""
-    project = _readable(request, pk)
-    if not permissions.is_member(request.user, project):
-        raise PermissionDenied("只有项目的建设单位可以修改项目。")
-    return project
-
-
-def _detail(request: Request, pk: int, code: int = status.HTTP_200_OK) -> Response:
-    project = _readable(request, pk)
-    return Response(ProjectDetailOutput(project, context={"request": request}).data, status=code)
 
 
 # --------------------------------------------------------------------------------------------
@@ -318,223 +228,6 @@ class ProjectDetailApi(APIView):
         except services.ProjectNotEditable as exc:
             return _conflict(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def _collection(name: str) -> str:
-    if name not in COLLECTIONS:
-        raise Http404
-    return COLLECTIONS[name]
-
-
-COLLECTION_PARAMETER = OpenApiParameter(
-    "collection",
-    str,
-    OpenApiParameter.PATH,
-    enum=list(COLLECTIONS),
-    description=(
-        "which list: energy, baseline-energy, exported-energy, products, substitution-sources"
-    ),
-)
-
-
-class ProjectLineCreateApi(APIView):
-    """Append one row to a list of a draft."""
-
-    parser_classes = [JSONParser]
-
-    @extend_schema(
-        tags=[TAG],
-        summary="Add a line (energy, baseline energy, product, substitution source)",
-        operation_id="projects_lines_create",
-        parameters=[COLLECTION_PARAMETER],
-        request=OpenApiTypes.OBJECT,
-        responses={201: OpenApiResponse(description="the new line"), 400: ERROR_RESPONSE},
-        examples=[
-            OpenApiExample(
-                "energy", value={"type": "natural_gas", "quantity": 120, "unit": "wan_m3"}
-            ),
-            OpenApiExample(
-                "product",
-                value={"product": "cement_clinker", "annual_output": 1500000, "unit_energy": 98},
-            ),
-        ],
-    )
-    def post(self, request: Request, pk: int, collection: str) -> Response:
-        key = _collection(collection)
-        project = _writable(request, pk)
-        row, errors = _parse(COLLECTION_INPUTS[key], request.data)
-        if errors:
-            return _bad(errors)
-        try:
-            line = services.project_line_add(
-                project=project, by=request.user, collection=key, row=dict(row)
-            )
-        except services.ProjectInvalid as exc:
-            return _invalid(request, exc)
-        except services.ProjectNotEditable as exc:
-            return _conflict(exc)
-        return Response(LINE_OUTPUTS[key](line).data, status=status.HTTP_201_CREATED)
-
-
-class ProjectLineDeleteApi(APIView):
-    @extend_schema(
-        tags=[TAG],
-        summary="Remove a line of a draft",
-        operation_id="projects_lines_delete",
-        parameters=[COLLECTION_PARAMETER],
-        responses={204: None, 400: ERROR_RESPONSE, 409: CONFLICT_RESPONSE},
-    )
-    def delete(self, request: Request, pk: int, collection: str, line_pk: int) -> Response:
-        key = _collection(collection)
-        project = _writable(request, pk)
-        try:
-            services.project_line_delete(
-                project=project, by=request.user, collection=key, line_id=line_pk
-            )
-        except services.ProjectInvalid as exc:
-            return _invalid(request, exc)
-        except services.ProjectNotEditable as exc:
-            return _conflict(exc)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-# --------------------------------------------------------------------------------------------
-# Files
-# --------------------------------------------------------------------------------------------
-class AttachmentListCreateApi(APIView):
-    parser_classes = [MultiPartParser, FormParser]
-
-    @extend_schema(
-        tags=[TAG],
-        summary="List a project's files",
-        operation_id="projects_attachments_list",
-        responses={200: AttachmentOutput(many=True)},
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        project = _readable(request, pk)
-        visible = [
-            a
-            for a in project.attachments.all()
-            if permissions.can_download_attachment(request.user, a)
-        ]
-        return Response(AttachmentOutput(visible, many=True).data)
-
-    @extend_schema(
-        tags=[TAG],
-        summary="Upload a PDF (节能报告 and others)",
-        operation_id="projects_attachments_create",
-        description="multipart/form-data. The content must be a PDF (`%PDF-` header, readable "
-        "by pypdf) no larger than ATTACHMENT_MAX_BYTES; the name's extension does not matter.",
-        request={"multipart/form-data": AttachmentInput},
-        responses={201: AttachmentOutput, 400: ERROR_RESPONSE, 409: CONFLICT_RESPONSE},
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        project = _writable(request, pk)
-        data, errors = _parse(AttachmentInput, request.data)
-        if errors:
-            return _bad(errors)
-        try:
-            attachment = services.attachment_add(
-                project=project, by=request.user, upload=data["file"], kind=data["kind"]
-            )
-        except services.ProjectInvalid as exc:
-            return _invalid(request, exc)
-        except services.ProjectNotEditable as exc:
-            return _conflict(exc)
-        return Response(AttachmentOutput(attachment).data, status=status.HTTP_201_CREATED)
-
-
-def _pdf(file: Any, filename: str) -> FileResponse:
-    response = FileResponse(
-        file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-class AttachmentDetailApi(APIView):
-    @extend_schema(
-        tags=[TAG],
-        summary="Download a file",
-        operation_id="projects_attachments_download",
-        responses={(200, "application/pdf"): OpenApiResponse(description="the PDF")},
-    )
-    def get(self, request: Request, pk: int, attachment_pk: int) -> FileResponse:
-        attachment = selectors.attachment_get_for_user(
-            project_pk=pk, pk=attachment_pk, user=request.user
-        )
-        return _pdf(attachment.file, attachment.original_name)
-
-    @extend_schema(
-        tags=[TAG],
-        summary="Delete a file not yet handed in",
-        operation_id="projects_attachments_delete",
-        responses={204: None, 400: ERROR_RESPONSE, 409: CONFLICT_RESPONSE},
-    )
-    def delete(self, request: Request, pk: int, attachment_pk: int) -> Response:
-        project = _writable(request, pk)
-        attachment = project.attachments.filter(pk=attachment_pk).first()
-        if attachment is None:
-            raise Http404
-        try:
-            services.attachment_delete(attachment=attachment, by=request.user)
-        except services.ProjectInvalid as exc:
-            return _invalid(request, exc)
-        except services.ProjectNotEditable as exc:
-            return _conflict(exc)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class EvidenceApi(APIView):
-    parser_classes = [MultiPartParser, FormParser]
-
-    @extend_schema(
-        tags=[TAG],
-        summary="Download the evidence of a substitution source",
-        operation_id="projects_evidence_download",
-        responses={(200, "application/pdf"): OpenApiResponse(description="the PDF")},
-    )
-    def get(self, request: Request, pk: int, source_pk: int) -> FileResponse:
-        source = selectors.evidence_get_for_user(project_pk=pk, pk=source_pk, user=request.user)
-        return _pdf(source.evidence, f"evidence-{source.pk}.pdf")
-
-    @extend_schema(
-        tags=[TAG],
-        summary="Upload the evidence PDF of a substitution source",
-        operation_id="projects_evidence_upload",
-        request={"multipart/form-data": EvidenceInput},
-        responses={200: SubstitutionSourceOutput, 400: ERROR_RESPONSE, 409: CONFLICT_RESPONSE},
-    )
-    def post(self, request: Request, pk: int, source_pk: int) -> Response:
-        project = _writable(request, pk)
-        sources = list(project.substitution_sources.all())
-        if source_pk not in {s.pk for s in sources}:
-            raise Http404
-        data, errors = _parse(EvidenceInput, request.data)
-        if errors:
-            return _bad(errors)
-        rows = [
-            {
-                "id": s.pk,
-                "description": s.description,
-                "saved_tce": s.saved_tce,
-                "evidence": data["file"] if s.pk == source_pk else None,
-            }
-            for s in sources
-        ]
-        index = [s.pk for s in sources].index(source_pk)
-        try:
-            services.project_update(
-                project=project, by=request.user, data={"substitution_sources": rows}
-            )
-        except services.ProjectInvalid as exc:
-            messages = exc.messages(_lang(request))
-            prefix = f"substitution_sources.{index}.evidence"
-            return _bad({"file" if k == prefix else k: v for k, v in messages.items()})
-        except services.ProjectNotEditable as exc:
-            return _conflict(exc)
-        source = project.substitution_sources.model.objects.get(pk=source_pk)
-        return Response(SubstitutionSourceOutput(source).data)
 
 
 # --------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import api, api_compare, api_corrections
+from . import api, api_compare, api_corrections, api_files, api_lines
 
 urlpatterns = [
     path("projects/", api.ProjectListCreateApi.as_view(), name="api-project-list"),
@@ -38,27 +38,27 @@ urlpatterns = [
     ),
     path(
         "projects/<int:pk>/attachments/",
-        api.AttachmentListCreateApi.as_view(),
+        api_files.AttachmentListCreateApi.as_view(),
         name="api-project-attachments",
     ),
     path(
         "projects/<int:pk>/attachments/<int:attachment_pk>/",
-        api.AttachmentDetailApi.as_view(),
+        api_files.AttachmentDetailApi.as_view(),
         name="api-project-attachment",
     ),
     path(
         "projects/<int:pk>/substitution-sources/<int:source_pk>/evidence/",
-        api.EvidenceApi.as_view(),
+        api_files.EvidenceApi.as_view(),
         name="api-project-evidence",
     ),
     path(
         "projects/<int:pk>/<slug:collection>/",
-        api.ProjectLineCreateApi.as_view(),
+        api_lines.ProjectLineCreateApi.as_view(),
         name="api-project-lines",
     ),
     path(
         "projects/<int:pk>/<slug:collection>/<int:line_pk>/",
-        api.ProjectLineDeleteApi.as_view(),
+        api_lines.ProjectLineDeleteApi.as_view(),
         name="api-project-line",
     ),
     path("organization/", api.OrganizationApi.as_view(), name="api-organization"),
