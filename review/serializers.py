@@ -1,4 +1,5 @@
-"""Output shapes of the review API (/api/v1/cases/…). Inputs are nested in ``review.api``."""
+"""Output shapes of the review API (/api/v1/cases/…). Inputs live beside their views in
+``review.api_moves`` and ``review.api_decisions``."""
 
 from __future__ import annotations
 
