@@ -14,7 +14,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -26,7 +25,7 @@ from rest_framework.views import APIView
 
 from config.parsers import JSONParser
 from review import services as review_services
-from review.correction_models import ANSWER_MAX, ChangedPart, CorrectionItem
+from review.correction_models import ANSWER_MAX, ChangedPart
 from review.correction_selectors import correction_due, rounds_of_project
 from review.serializers import CorrectionItemSerializer, CorrectionRoundSerializer
 from review.workflow import WorkflowError
@@ -103,13 +102,7 @@ class CorrectionAnswerApi(APIView):
     )
     def put(self, request: Request, pk: int, item_pk: int) -> Response:
         project = selectors.project_get_for_user(pk=pk, user=request.user)
-        item = (
-            CorrectionItem.objects.select_related("round")
-            .filter(pk=item_pk, round__case__project=project)
-            .first()
-        )
-        if item is None:
-            raise Http404
+        item = selectors.correction_item_of(project=project, pk=item_pk)
         if not permissions.is_member(request.user, project):
             raise PermissionDenied("只有项目的建设单位可以答复补正事项。")
         serializer = AnswerInput(data=request.data)

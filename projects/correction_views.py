@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -77,13 +77,7 @@ def correction_answer(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
     """Save the answer to one item; back to the project page at that item. Another
     organization's project or item: 404; other roles: 403 (``applicant_required``)."""
     project = selectors.project_get_for_member(pk=pk, user=request.user)
-    item = (
-        CorrectionItem.objects.select_related("round")
-        .filter(pk=item_pk, round__case__project=project)
-        .first()
-    )
-    if item is None:
-        raise Http404
+    item = selectors.correction_item_of(project=project, pk=item_pk)
     form = CorrectionAnswerForm(request.POST, item=item)
     if form.is_valid():
         try:

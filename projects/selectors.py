@@ -9,6 +9,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts import roles
+from review.correction_models import CorrectionItem
 from review.models import CaseState, Opinion, ReviewCase
 
 from . import permissions
@@ -114,6 +115,18 @@ def evidence_get_for_user(*, project_pk: int, pk: int, user: Any) -> Substitutio
     if source is None or not permissions.can_download_evidence(user, source):
         raise Http404
     return source
+
+
+def correction_item_of(*, project: Project, pk: int) -> CorrectionItem:
+    """A 补正 item of one of ``project``'s cases, with its round; else 404."""
+    item = (
+        CorrectionItem.objects.select_related("round")
+        .filter(pk=pk, round__case__project=project)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
 
 
 def latest_case(project: Project) -> ReviewCase | None:

@@ -42,7 +42,10 @@ def _check_grouping(value: Any) -> None:
         raise forms.ValidationError(misgrouped, code="misgrouped")
 
 
-class FigureField(TypedFloatField):
+class _TypedFigure(forms.Field):
+    """A figure typed with separators or full-width digits, shown back with separators; a
+    mis-grouped separator is refused by name."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", FigureInput())
         super().__init__(*args, **kwargs)
@@ -52,14 +55,12 @@ class FigureField(TypedFloatField):
         return super().to_python(value)
 
 
-class MoneyField(TypedDecimalField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", FigureInput())
-        super().__init__(*args, **kwargs)
+class FigureField(_TypedFigure, TypedFloatField):
+    pass
 
-    def to_python(self, value: Any) -> Any:
-        _check_grouping(value)
-        return super().to_python(value)
+
+class MoneyField(_TypedFigure, TypedDecimalField):
+    pass
 
 
 class CountField(forms.IntegerField):
