@@ -1,16 +1,16 @@
-"""Issue 12's figure: importing 12 months × 10,000 projects of monitoring data takes under a
-minute on PostgreSQL, and a file with one bad row changes nothing (not even its good rows).
+"""Issue 12 at scale: 12 months × 10,000 projects of monitoring data import through the COPY
+path on PostgreSQL, and a file with one bad row changes nothing (not even its good rows).
 
-PostgreSQL only (the COPY path the figure is about; skipped on SQLite). Heavy: 10,000 approved
-cases and 120,000 rows, well under a minute on the test machine. ``SV_SCALE_PROJECTS`` shrinks it
-for a quick look. benchmarks/bench_monitoring.py prints the same figure outside the test run.
+PostgreSQL only (skipped on SQLite, which takes the portable path). Heavy: 10,000 approved cases
+and 120,000 rows; ``SV_SCALE_PROJECTS`` shrinks it for a quick look. How long the import takes
+(the issue's "under a minute") is a figure, not an assertion: benchmarks/bench_monitoring.py
+prints it under ``make bench``.
 """
 
 from __future__ import annotations
 
 import os
 import random
-import time
 from datetime import date
 
 import pytest
@@ -27,7 +27,6 @@ from supervision.services.monitoring import monitoring_import
 
 PROJECTS = int(os.environ.get("SV_SCALE_PROJECTS", "10000"))
 MONTHS = 12
-LIMIT_SECONDS = 60.0
 TODAY = date(2026, 11, 20)
 FIRST = date(2025, 11, 1)
 
@@ -122,18 +121,14 @@ def _state() -> tuple[int, float, int, int]:
     )
 
 
-def test_twelve_months_of_ten_thousand_projects_in_under_a_minute(alice):
+def test_twelve_months_of_ten_thousand_projects_import_all_or_nothing(alice):
     if connection.vendor != "postgresql":
         pytest.skip("the figure is PostgreSQL's (COPY); SQLite takes the portable path")
     approved = _load(alice)
     rows = PROJECTS * MONTHS
     data = _csv(approved)
 
-    started = time.perf_counter()
     result = monitoring_import(data, filename="监测.csv", today=TODAY)
-    elapsed = time.perf_counter() - started
-    print(f"monitoring import: {rows} rows in {elapsed:.1f} s")  # noqa: T201  (shown with -s)
-    assert elapsed < LIMIT_SECONDS, f"{rows} rows took {elapsed:.1f} s"
     assert (result.rows, result.created, result.updated) == (rows, rows, 0)
     assert result.flagged == PROJECTS // 100
     before = _state()
