@@ -134,6 +134,25 @@ def test_bob_queue_and_case_fit_a_phone_and_pass_axe(page, demo):
     _check_pages(page, "bob", ["/review/", f"/review/cases/{case.pk}/"])
 
 
+def test_grace_city_queue_and_case_fit_a_phone_and_pass_axe(page, demo):
+    """The city reviewer: her queue holds 苏州's delegated cases, and one of them opens."""
+    case = ReviewCase.objects.filter(authority__reviewers=demo["grace"]).first()
+    login(page, "grace")
+    _check_pages(page, "grace", ["/review/"] + ([f"/review/cases/{case.pk}/"] if case else []))
+
+
+def test_helen_queue_drafts_and_a_draft_fit_a_phone_and_pass_axe(page, demo):
+    """The head: the queue (extensions to approve), the drafts to check and sign, one draft."""
+    from documents.models import Draft
+
+    draft = Draft.objects.filter(case__authority__heads=demo["helen"]).first()
+    login(page, "helen")
+    paths = ["/review/", "/documents/drafts/"]
+    if draft is not None:
+        paths.append(f"/documents/drafts/{draft.pk}/")
+    _check_pages(page, "helen", paths)
+
+
 def test_erin_queue_fits_a_phone_and_passes_axe(page, demo):
     login(page, "erin")
     case = ReviewCase.objects.filter(state=CaseState.AWAITING_GUIDANCE).first()
