@@ -30,7 +30,9 @@ class DraftState(models.TextChoices):
 
 
 class Draft(models.Model):
-    """One document from 拟稿 to 签发; `sections` holds the editable text, never figures."""
+    """One document from 拟稿 to 签发; `sections` holds the editable text, never figures;
+    `context` the facts frozen when the draft was opened that are not on the case's frozen
+    submission (the 补正 answer-by date), printed as they were then, whatever changes later."""
 
     case = models.ForeignKey(
         "review.ReviewCase", on_delete=models.PROTECT, related_name="drafts", verbose_name=_("案件")
@@ -48,6 +50,7 @@ class Draft(models.Model):
         verbose_name=_("发文机关"),
     )
     sections = models.JSONField(_("可编辑段落"), default=dict, blank=True)
+    context = models.JSONField(_("拟稿时冻结的事实"), default=dict, blank=True, editable=False)
     revision = models.PositiveIntegerField(_("修订号"), default=1)
     number = models.CharField(_("文号"), max_length=60, blank=True)
     year = models.PositiveIntegerField(_("年度"), null=True, blank=True)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from documents import permissions
 from documents.layout.consistency import approval_contradictions
-from documents.layout.defaults import default_sections
+from documents.layout.defaults import default_sections, frozen_context
 from documents.models import DocKind, Draft, DraftState, DraftVersion, Revocation
 from documents.numbering import issuer_for, number_format, sequence_key, sequence_next
 from review.models import CaseEvent, Opinion, ReviewCase
@@ -146,6 +146,7 @@ def draft_open(
         kind=kind,
         authority=issuer.authority,
         sections=default_sections(case=case, kind=kind, extra=extra),
+        context=frozen_context(case=case, kind=kind, extra=extra),
         drafted_by=by or case.assignee,
     )
     draft.case = case

@@ -115,9 +115,9 @@ def opinion_renderer_warm_up() -> None:
 
 
 def opinion_input(*, opinion: Opinion) -> DocumentInput:
-    """What the issued `opinion` prints: the text its draft was signed off with (re-rendered
-    versions share the draft of their number), or the default text of documents issued before
-    drafting existed."""
+    """What the issued `opinion` prints: the text its draft was signed off with and the facts
+    the draft froze when it was opened (re-rendered versions share the draft of their number),
+    or the default text of documents issued before drafting existed."""
     from documents.models import Draft
 
     draft = Draft.objects.filter(case_id=opinion.case_id, number=opinion.number).first()
@@ -133,6 +133,7 @@ def opinion_input(*, opinion: Opinion) -> DocumentInput:
         number=opinion.number,
         issued_on=opinion.issued_on,
         token=str(opinion.token),
+        extra=dict(draft.context or {}) if draft is not None else {},
     )
 
 
@@ -171,6 +172,7 @@ def draft_preview_html(*, draft: Any) -> str:
             issued_on=timezone.localdate(),
             token="00000000-0000-0000-0000-000000000000",
             draft=True,
+            extra=dict(draft.context or {}),
         )
     )
 

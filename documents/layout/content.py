@@ -136,8 +136,18 @@ class DocumentBuilder:
             "cited_plan": {s: texts.plan(s) for s in ("六", "七", "八", "十一", "十二")},
             "remedies": texts.REMEDIES,
             "extra": data.extra,
+            "answer_by": self._answer_by(),
             "filing": filing_section(self.case) if self.kind == "filing" else {},
         }
+
+    def _answer_by(self) -> str:
+        """The 补正 answer-by date frozen in the draft (`2027年1月15日`), or "" (drafts opened
+        before it was frozen)."""
+        raw = self.data.extra.get("answer_by")
+        try:
+            return chinese_date(date.fromisoformat(str(raw))) if raw else ""
+        except ValueError:
+            return ""
 
     def _project(self, name: str, org: dict[str, str]) -> dict[str, Any]:
         project = self.case.project

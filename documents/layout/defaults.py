@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from documents.layout import texts
@@ -78,3 +79,19 @@ def default_sections(
         note = str(extra.get("note") or "").strip()
         return {"paragraphs": [note] if note else []}
     return {"paragraphs": []}
+
+
+def frozen_context(*, case: Any, kind: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The facts a new draft freezes besides its text: for a 补正通知书 the applicant's
+    answer-by date (ISO), given by the return (`extra["answer_by"]`) or read from the case's open
+    correction round, which the return has just opened."""
+    extra = extra or {}
+    if kind != "correction":
+        return {}
+    answer_by = extra.get("answer_by")
+    if answer_by is None and case.pk:
+        round_ = case.correction_rounds.filter(closed_at__isnull=True).order_by("-number").first()
+        answer_by = round_.answer_by if round_ is not None else None
+    if isinstance(answer_by, str):
+        answer_by = date.fromisoformat(answer_by)
+    return {"answer_by": answer_by.isoformat()} if isinstance(answer_by, date) else {}

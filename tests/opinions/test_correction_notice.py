@@ -4,6 +4,9 @@ renders it and the applicant receives it."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from datetime import date
 from typing import Any
 
 import pytest
@@ -15,6 +18,7 @@ from authorities.models import Authority
 from documents import services
 from documents.models import DocKind, Draft, DraftState, NumberSequence
 from review import services as review_services
+from review.correction_models import CorrectionRound
 from review.models import CaseEvent, CaseState, Opinion
 from tests.opinions.conftest import pdf_text
 
@@ -148,3 +152,44 @@ def test_another_authoritys_reviewer_cannot_edit_the_notice(returned, grace_user
 def grace_user(personas: dict[str, User]) -> User:
     """A reviewer of 苏州市发展和改革委员会 (a city authority, not the case's)."""
     return personas["grace"]
+
+
+def _pdftotext(data: bytes) -> str:
+    """The text of a PDF as poppler's pdftotext reads it, white space removed."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) not installed")
+    out = subprocess.run(["pdftotext", "-", "-"], input=data, check=True, capture_output=True)
+    return "".join(out.stdout.decode().split())
+
+
+def test_the_notice_prints_the_answer_by_date_frozen_when_it_was_drafted(
+    make_case, bob, helen, django_capture_on_commit_callbacks
+):
+    case = make_case(
+        state=CaseState.SUBMITTED,
+        decided_at=None,
+        decision_reason="",
+        conditions="",
+        authority=Authority.objects.get(code="32"),
+    )
+    review_services.case_return_for_correction(
+        case=case,
+        by=bob,
+        items=ITEMS,
+        reason="材料不全",
+        answer_by=date(2027, 1, 15),
+        today=date(2026, 12, 16),
+    )
+    draft = Draft.objects.get(case=case, kind=DocKind.CORRECTION)
+    assert draft.context == {"answer_by": "2027-01-15"}
+    # a later change of the round's date does not reach the document drafted before it
+    CorrectionRound.objects.filter(case=case).update(answer_by=date(2027, 2, 1))
+    services.draft_submit(draft=draft, by=bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.draft_sign(draft=draft, by=helen)
+    draft.refresh_from_db()
+    opinion = Opinion.objects.get(pk=draft.opinion_id)
+    assert opinion.state == "ready", opinion.error
+    text = _pdftotext(opinion.file.open("rb").read())
+    assert "请于2027年1月15日前提交补正材料" in text
+    assert "2027年2月1日" not in text
