@@ -70,7 +70,8 @@ def render(html: str, *, base_url: str | None = None) -> bytes:
     """Render an HTML document (with its print stylesheet inline) to PDF bytes.
 
     Fonts come from fontconfig (the Fandol faces that scripts/install_system_deps.sh installs:
-    仿宋 body, 宋体 bold title, 黑体 headings; Debian's AR PL UKai and Noto CJK as fallbacks)
+    仿宋 body, 宋体 bold title, 宋体 page numbers, 黑体 headings; Debian's AR PL UKai and Noto CJK
+    as fallbacks)
     and are embedded as subsets, WeasyPrint's default. `<style>` blocks are parsed once per
     process (`_styles_apart`).
     Raises whatever WeasyPrint raises; writes nothing.
@@ -300,6 +301,7 @@ def _outside_event_loop(fn: Callable[[], bytes]) -> bytes:
 WARM_UP_HTML = """<!DOCTYPE html><html lang="zh-CN"><body>
 <p style="font-family: 'FandolFang', 'AR PL UKai CN'">节能审查 — 1 —</p>
 <p style="font-family: 'FandolSong', 'Noto Serif CJK SC'; font-weight: 700">审查意见</p>
+<p style="font-family: 'FandolSong', 'Noto Serif CJK SC'">— 2 —</p>
 <p style="font-family: 'FandolHei', 'Noto Sans CJK SC'">一、项目基本情况</p></body></html>"""
 
 

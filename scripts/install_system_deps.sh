@@ -2,18 +2,19 @@
 # Debian packages the service needs: Pango for WeasyPrint, CJK fonts for the official documents
 # (Noto CJK and AR PL UKai / KaitiM GB as fallbacks), gettext for translations; with --test also
 # poppler (pdftoppm, pdffonts) and Debian's chromium for browser tests. Then the documents' own
-# faces after GB/T 9704-2012, the Fandol fonts (GPL): 仿宋 body, 宋体 bold title, 黑体 headings,
-# taken out of Debian's texlive-lang-chinese without installing TeX Live.
+# faces after GB/T 9704-2012, the Fandol fonts (GPL): 仿宋 body, 宋体 bold title, 宋体 page numbers,
+# 黑体 headings, taken out of Debian's texlive-lang-chinese without installing TeX Live.
 set -eu
 SUDO=""
 [ "$(id -u)" = "0" ] || SUDO="sudo"
 
-# FandolFang-Regular (仿宋, body), FandolSong-Bold (小标宋-style title) and FandolHei-Regular
-# (黑体, headings) into $FONT_DIR, then fc-cache. The .deb is fetched with `apt-get download`
-# into a cache and unpacked with `dpkg-deb -x` (nothing of TeX Live is installed). On failure
-# the documents fall back to AR PL UKai (楷体) and Noto CJK, with a warning.
+# FandolFang-Regular (仿宋, body), FandolSong-Bold (小标宋-style title), FandolSong-Regular
+# (宋体, the 「— N —」 page numbers) and FandolHei-Regular (黑体, headings) into $FONT_DIR, then
+# fc-cache. The .deb is fetched with `apt-get download` into a cache and unpacked with
+# `dpkg-deb -x` (nothing of TeX Live is installed). On failure the documents fall back to
+# AR PL UKai (楷体) and Noto CJK, with a warning.
 FONT_DIR="${ENERGYREVIEW_FONT_DIR:-/usr/local/share/fonts/energyreview}"
-FANDOL="FandolFang-Regular.otf FandolSong-Bold.otf FandolHei-Regular.otf"
+FANDOL="FandolFang-Regular.otf FandolSong-Bold.otf FandolSong-Regular.otf FandolHei-Regular.otf"
 fandol_fonts() {
   have=1
   for f in $FANDOL; do [ -f "$FONT_DIR/$f" ] || have=0; done
@@ -49,7 +50,37 @@ fandol_fonts() {
   done
   rm -rf "$tmp"
   $SUDO fc-cache -f "$FONT_DIR" >/dev/null 2>&1 || true
-  echo "installed the Fandol fonts (仿宋, 宋体 bold, 黑体) into $FONT_DIR"
+  echo "installed the Fandol fonts (仿宋, 宋体 bold and regular, 黑体) into $FONT_DIR"
+}
+
+# FandolSong-Bold.otf declares weight 400 (OS/2 usWeightClass), so fontconfig would see two
+# regular FandolSong faces and give bold and regular text whichever comes first: a scan rule
+# marks it bold (then regular text gets FandolSong-Regular, bold text FandolSong-Bold), and the
+# font directory is scanned again.
+FONTCONFIG_RULE="${ENERGYREVIEW_FONTCONFIG_RULE:-/etc/fonts/conf.d/64-energyreview-fandol.conf}"
+fandol_fontconfig() {
+  [ -f "$FONT_DIR/FandolSong-Bold.otf" ] || return 0
+  rule='<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <!-- EnergyReview (scripts/install_system_deps.sh): FandolSong-Bold.otf declares weight 400;
+       scan it as the bold face of FandolSong. -->
+  <match target="scan">
+    <test name="family"><string>FandolSong</string></test>
+    <test name="style"><string>Bold</string></test>
+    <edit name="weight" mode="assign"><const>bold</const></edit>
+  </match>
+</fontconfig>'
+  if [ -f "$FONTCONFIG_RULE" ] && [ "$(cat "$FONTCONFIG_RULE")" = "$rule" ]; then
+    return 0
+  fi
+  if ! $SUDO mkdir -p "$(dirname "$FONTCONFIG_RULE")" \
+    || ! printf '%s\n' "$rule" | $SUDO tee "$FONTCONFIG_RULE" >/dev/null; then
+    echo "warning: could not write $FONTCONFIG_RULE: FandolSong may print bold page numbers" >&2
+    return 0
+  fi
+  $SUDO fc-cache -f "$FONT_DIR" >/dev/null 2>&1 || true
+  echo "installed $FONTCONFIG_RULE (FandolSong-Bold scanned as bold)"
 }
 
 pkgs="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-ukai"
@@ -71,3 +102,4 @@ if [ -n "$missing" ]; then
   fi
 fi
 fandol_fonts
+fandol_fontconfig

@@ -257,9 +257,11 @@ def test_fonts_are_embedded_as_subsets_with_a_fangsong_body_and_song_title(issue
         assert (emb, sub) == ("yes", "yes"), row
         assert re.fullmatch(r"[A-Z]{6}\+.+", name), name
     names = " ".join(row[0] for row in rows)
-    # GB/T 9704: 仿宋 body, 小标宋-style bold title, 黑体 headings (scripts/install_system_deps.sh)
+    # GB/T 9704: 仿宋 body, 小标宋-style bold title, 黑体 headings, page numbers in 宋体
+    # (scripts/install_system_deps.sh)
     assert "FandolFang" in names
     assert "FandolSong-Bold" in names
+    assert {"FandolSong", "FandolSong-Regular"} & {n.split("+", 1)[1] for n in names.split()}
     if kind not in ("correction", "receipt"):  # these two have no headings
         assert "FandolHei" in names
     # nothing falls back to the old faces: every character is in the Fandol fonts
@@ -279,6 +281,24 @@ def test_page_numbers_read_dash_n_dash_at_the_foot(issued, kind, tmp_path):
     for number, text in enumerate(_page_texts(data, tmp_path), start=1):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         assert f"— {number} —" in lines, (number, lines[-3:])
+
+
+@pytest.mark.parametrize("kind", ["approval", "correction"])
+def test_page_numbers_are_set_in_song_at_four_hao(issued, kind):
+    """GB/T 9704-2012 7.5: 4号 (14 pt) 半角宋体 Arabic numerals: FandolSong Regular."""
+    _, data, _ = issued[kind]
+    for number, page in enumerate(PdfReader(io.BytesIO(data)).pages, start=1):
+        drawn: list[tuple[str, float]] = []
+
+        def visit(text, cm, tm, font, size, drawn=drawn, number=number):
+            if text.strip() == f"— {number} —" and font is not None:
+                drawn.append((str(font.get("/BaseFont")), size * cm[0]))
+
+        page.extract_text(visitor_text=visit)
+        assert len(drawn) == 1, (number, drawn)
+        font, points = drawn[0]
+        assert font.split("+", 1)[1] in ("FandolSong", "FandolSong-Regular"), font
+        assert points == pytest.approx(14, abs=0.05)
 
 
 def _words(data: bytes, page: int, tmp_path: Path) -> tuple[float, list[tuple[str, float]]]:
