@@ -14,6 +14,7 @@ import functools
 import io
 import os
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,7 +77,31 @@ def render(html: str, *, base_url: str | None = None) -> bytes:
     process (`_styles_apart`).
     Raises whatever WeasyPrint raises; writes nothing.
     """
-    return _layout(html, base_url=base_url).write_pdf()
+    return _layout(html, base_url=base_url).write_pdf(finisher=_deflate_streams)
+
+
+_DEFLATE_LEVEL = 6
+
+
+def _deflate_streams(document: Any, pdf_file: Any) -> None:
+    """Deflate the PDF's streams at zlib's default level 6 instead of pydyf's fixed 9.
+
+    The embedded font subsets are ~95% of a document's bytes (~420 kB before deflate); level 9
+    spends twice level 6's time on them (~15 ms against ~7 ms a document) for 0.4% fewer bytes.
+    Each stream still to be compressed (all of its parts bytes) is deflated here and marked
+    /FlateDecode, which pydyf then writes as it is; any other stream is left to pydyf.
+    A `write_pdf` finisher: it runs after the pages are drawn, before the file is written."""
+    import pydyf
+
+    for obj in pdf_file.objects:
+        if not isinstance(obj, pydyf.Stream) or not obj.compress:
+            continue
+        parts = obj.stream
+        if not all(isinstance(part, bytes) for part in parts):
+            continue
+        obj.stream = [zlib.compress(b"\n".join(parts), _DEFLATE_LEVEL)]
+        obj.compress = False
+        obj.extra["Filter"] = "/FlateDecode"
 
 
 def _layout(html: str, *, base_url: str | None = None) -> Any:
@@ -128,7 +153,7 @@ def render_located(
                     ),
                 )
                 break
-    return document.write_pdf(), placed
+    return document.write_pdf(finisher=_deflate_streams), placed
 
 
 def _all_boxes(root: Any) -> Any:
