@@ -26,11 +26,10 @@ from rules.selectors import (
     RECOMMENDATION_LABELS,
     REVIEW_LEVEL_LABELS,
     ROUTE_LABELS,
-    province_name,
 )
 from scale.keyset import CURSOR_PARAM, keyset_page
 
-from . import audit, forms, permissions, selectors, services, workflow
+from . import audit, forms, permissions, queue_html, selectors, services, workflow
 from .correction_selectors import rounds_of_case
 from .models import CaseState, ExpertEvaluation, ReviewCase
 from .workflow import Action, WorkflowError
@@ -71,9 +70,6 @@ def queue(request: HttpRequest) -> HttpResponse:
         cursor = None
         rows, next_cursor = keyset_page(qs, keyset, None, PAGE_SIZE)
     cases = selectors.with_clocks(rows, today=today)
-    for case in cases:
-        case.route_label = ROUTE_LABELS.get(case.route, case.route)  # type: ignore[attr-defined]
-        case.province_label = province_name(case.province)  # type: ignore[attr-defined]
     counts = selectors.case_counts(user=request.user, today=today)
     if roles.is_national_reviewer(request.user):
         # Window guidance sees few states: offer those its cases are in (and the one chosen).
@@ -90,6 +86,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "review/queue.html",
         {
             "form": form,
+            "filter_fields": queue_html.filter_fields_html(form),
+            "rows": queue_html.queue_rows_html(cases),
             "cursor": cursor,
             "next_cursor": next_cursor,
             "total": _queue_total(filters, counts),
@@ -99,7 +97,6 @@ def queue(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "query": query.urlencode(),
             "today": today,
-            "route_labels": ROUTE_LABELS,
         },
     )
 
