@@ -129,7 +129,12 @@ class ProjectListCreateApi(generics.GenericAPIView):
         responses={200: ProjectListOutput(many=True)},
     )
     def get(self, request: Request) -> Response:
-        queryset = project_rows.list_queryset(self.filter_queryset(self.get_queryset()))
+        queryset = self.get_queryset()
+        if any(name in request.query_params for name in ProjectFilter.base_filters):
+            # No filter named: no FilterSet to build (its filters are deep-copied per request)
+            # for a queryset it would leave as it is.
+            queryset = self.filter_queryset(queryset)
+        queryset = project_rows.list_queryset(queryset)
         rows, next_cursor = keyset_page(
             queryset, PROJECT_KEYSET, request.query_params.get(CURSOR_PARAM), LIST_PAGE_SIZE
         )
