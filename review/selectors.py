@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
 from django.http import Http404
 from django.utils import timezone
 
 from config.spreadsheets import safe_row
-from scale import tally
 from scale.keyset import Keyset
+from scale.models import CaseTally
 
 from . import audit, clock, permissions, workflow
 from .models import (
@@ -122,21 +122,42 @@ class QueueCounts:
         return sum(self.by_state.values())
 
 
+_OVERDUE_KEY = "~overdue"  # not a state: the overdue count's row in case_counts' one query
+
+
 def case_counts(*, user: Any, today: date) -> QueueCounts:
-    """Cases per state and overdue cases in ``user``'s scope (two queries, neither reads every
-    case): the counts per state from the database-kept counters (``scale.tally``), the overdue
-    count from the partial index of running cases by deadline (issue 14)."""
+    """Cases per state and overdue cases in ``user``'s scope, in one query that reads no case row
+    for the states: the counts per state from the database-kept counters (``scale.tally``) and,
+    in the same round trip (UNION ALL), the overdue count from the partial index of running
+    cases by deadline (issue 14)."""
     scope = permissions.case_scope(user)
+    per_state = (
+        CaseTally.objects.filter(scope, n__gt=0)
+        .order_by()
+        .values_list("state")
+        .annotate(total=Sum("n"))
+    )
+    overdue_count = (
+        ReviewCase.objects.filter(scope)
+        .filter(_overdue_q(today))
+        .order_by()
+        .annotate(key=Value(_OVERDUE_KEY, output_field=CharField()))
+        .values_list("key")
+        .annotate(total=Count("pk"))
+    )
     by_state = {state: 0 for state in CaseState.values}
-    by_state.update(tally.counts_by("state", scope))
-    overdue = ReviewCase.objects.filter(scope).filter(_overdue_q(today)).count()
+    overdue = 0
+    for key, total in sorted(per_state.union(overdue_count, all=True)):
+        if key == _OVERDUE_KEY:
+            overdue = total or 0
+        elif total:
+            by_state[key] = total
     return QueueCounts(by_state=by_state, overdue=overdue)
 
 
-def case_get_for_user(*, pk: int, user: Any, pending_extension: bool = True) -> ReviewCase:
+def case_get_for_user(*, pk: int, user: Any) -> ReviewCase:
     """The case, if ``user`` may see it on the authority side; Http404 otherwise (also for other
-    provinces' cases, so that case numbers reveal nothing). With ``pending_extension`` (one
-    query), ``case.pending_extension`` is set for the moves; the case page sets it itself."""
+    provinces' cases, so that case numbers reveal nothing)."""
     case = (
         ReviewCase.objects.select_related(
             "project",
@@ -151,8 +172,6 @@ def case_get_for_user(*, pk: int, user: Any, pending_extension: bool = True) -> 
     )
     if case is None or not permissions.can_view_case(user, case):
         raise Http404("案件不存在")
-    if not pending_extension:
-        return case
     case.pending_extension = (  # type: ignore[attr-defined]
         ExtensionRequest.objects.filter(case=case, state=ExtensionRequest.State.PENDING)
         .select_related("requested_by", "requested_by__profile")
@@ -498,14 +517,9 @@ GUIDANCE_LABELS = {
 
 
 def timeline_entries(*, case: ReviewCase) -> list[CaseEvent]:
-    """The timeline with labels attached for the page (one query). The page shows no event's
-    frozen submission: its facts and assessment are not read."""
+    """The timeline with labels attached for the page (one query)."""
     labels = dict(CaseState.choices)
-    events = list(
-        CaseEvent.objects.filter(case=case)
-        .select_related("actor", "actor__profile")
-        .order_by("at", "pk")
-    )
+    events = case_events(case=case)
     for event in events:
         event.label = workflow.label_for(event.from_state, event.action)  # type: ignore[attr-defined]
         event.actor_name = actor_name(event.actor)  # type: ignore[attr-defined]

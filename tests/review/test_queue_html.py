@@ -159,3 +159,44 @@ def test_filter_fields_are_the_widget_templates(language: str, data: dict | None
     assert _normal(built) == _normal(expected)
     if data and "bogus" in data.values():
         assert 'aria-invalid="true"' in built
+
+
+@pytest.mark.django_db
+def test_the_page_reads_no_column_a_row_did_not_select(make_case, bob, bob_client) -> None:
+    """The queue selects only ``queue_html.ROW_FIELDS``: a column read later would cost a query
+    per row. Every kind of row (flagged, deemed accepted, waiting for window guidance with an
+    opinion, assigned) keeps all its other columns unread."""
+    from django.urls import reverse
+
+    from review import services
+
+    services.case_accept(case=make_case(), by=bob, assign_to=bob)
+    window = make_case(route="national_window_guidance")
+    flagged = make_case()
+    ReviewCase.objects.filter(pk=window.pk).update(
+        state=CaseState.AWAITING_GUIDANCE,
+        guidance_requested_on=date(2026, 9, 28),
+        guidance_expected_on=date(2026, 10, 16),
+        guidance_opinion="省级初步意见：支持",
+    )
+    ReviewCase.objects.filter(pk=flagged.pk).update(
+        flagged=True, flag_reason="逾期", deemed_accepted=True
+    )
+    response = bob_client.get(reverse("review:queue"))
+    html = response.content.decode()
+    for text in ('data-testid="guidance-opinion"', "逾期标记", "视为受理", "王博"):
+        assert text in html, text
+    fresh = {
+        case.pk: case
+        for case in ReviewCase.objects.select_related(
+            "project__organization", "authority", "assignee__profile"
+        ).only(*queue_html.ROW_FIELDS)
+    }
+    for case in response.context["cases"]:
+        same = fresh[case.pk]
+        for path in ("", "project", "project.organization", "authority", "assignee"):
+            shown, loaded = case, same
+            for name in filter(None, path.split(".")):
+                shown, loaded = getattr(shown, name), getattr(loaded, name)
+            if loaded is not None:
+                assert shown.get_deferred_fields() == loaded.get_deferred_fields(), (case, path)
