@@ -155,9 +155,10 @@ def case_counts(*, user: Any, today: date) -> QueueCounts:
     return QueueCounts(by_state=by_state, overdue=overdue)
 
 
-def case_get_for_user(*, pk: int, user: Any) -> ReviewCase:
+def case_get_for_user(*, pk: int, user: Any, pending_extension: bool = True) -> ReviewCase:
     """The case, if ``user`` may see it on the authority side; Http404 otherwise (also for other
-    provinces' cases, so that case numbers reveal nothing)."""
+    provinces' cases, so that case numbers reveal nothing). With ``pending_extension`` (one
+    query), ``case.pending_extension`` is set for the moves; the case page sets it itself."""
     case = (
         ReviewCase.objects.select_related(
             "project",
@@ -172,6 +173,8 @@ def case_get_for_user(*, pk: int, user: Any) -> ReviewCase:
     )
     if case is None or not permissions.can_view_case(user, case):
         raise Http404("案件不存在")
+    if not pending_extension:
+        return case
     case.pending_extension = (  # type: ignore[attr-defined]
         ExtensionRequest.objects.filter(case=case, state=ExtensionRequest.State.PENDING)
         .select_related("requested_by", "requested_by__profile")
@@ -517,9 +520,14 @@ GUIDANCE_LABELS = {
 
 
 def timeline_entries(*, case: ReviewCase) -> list[CaseEvent]:
-    """The timeline with labels attached for the page (one query)."""
+    """The timeline with labels attached for the page (one query). The page shows no event's
+    frozen submission: its facts and assessment are not read."""
     labels = dict(CaseState.choices)
-    events = case_events(case=case)
+    events = list(
+        CaseEvent.objects.filter(case=case)
+        .select_related("actor", "actor__profile")
+        .order_by("at", "pk")
+    )
     for event in events:
         event.label = workflow.label_for(event.from_state, event.action)  # type: ignore[attr-defined]
         event.actor_name = actor_name(event.actor)  # type: ignore[attr-defined]

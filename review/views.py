@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +20,6 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from accounts import roles
-from documents.selectors import drafts_for_case
 from rules.selectors import (
     RECOMMENDATION_LABELS,
     REVIEW_LEVEL_LABELS,
@@ -29,8 +27,7 @@ from rules.selectors import (
 )
 from scale.keyset import CURSOR_PARAM, keyset_page
 
-from . import audit, forms, permissions, queue_html, selectors, services, workflow
-from .correction_selectors import rounds_of_case
+from . import case_page, forms, permissions, queue_html, selectors, services, workflow
 from .models import CaseState, ExpertEvaluation, ReviewCase
 from .workflow import Action, WorkflowError
 
@@ -102,33 +99,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _opinion_links(opinions: list[Any]) -> list[tuple[Any, str]]:
-    links = []
-    for opinion in opinions:
-        try:
-            url = reverse("review:opinion_download", kwargs={"pk": opinion.pk})
-        except NoReverseMatch:
-            url = ""
-        links.append((opinion, url))
-    return links
-
-
-def _attachment_links(attachments: list[Any]) -> list[tuple[Any, str]]:
-    """Each file handed in with its download link (the applicant portal's permission-checked
-    view; ``projects.permissions.can_download_attachment`` was asked by the selector)."""
-    links = []
-    for attachment in attachments:
-        try:
-            url = reverse(
-                "projects:attachment_download",
-                kwargs={"pk": attachment.project_id, "attachment_pk": attachment.pk},
-            )
-        except NoReverseMatch:
-            url = ""
-        links.append((attachment, url))
-    return links
-
-
 def _case_context(case: ReviewCase, *, today: Any) -> dict[str, Any]:
     """What the case page and the move pages show about a case."""
     assessment = case.submission.assessment or {}
@@ -165,26 +135,12 @@ def _case_context(case: ReviewCase, *, today: Any) -> dict[str, Any]:
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One case: facts and assessment as submitted, clock, decision, documents, timeline."""
-    case = selectors.case_get_for_user(pk=pk, user=request.user)
+    case = selectors.case_get_for_user(pk=pk, user=request.user, pending_extension=False)
     today = timezone.localdate()
     return render(
         request,
         "review/case_detail.html",
-        {
-            **_case_context(case, today=today),
-            "moves": permissions.available_moves(request.user, case),
-            "events": (events := selectors.timeline_entries(case=case)),
-            "audit_chain": audit.verify_events(case.pk, sorted(events, key=lambda e: e.pk)),
-            "opinions": _opinion_links(selectors.case_opinions(case=case)),
-            "drafts": drafts_for_case(case=case, user=request.user),
-            "evaluations": selectors.case_evaluations(case=case),
-            "extensions": selectors.case_extensions(case=case),
-            "attachments": _attachment_links(
-                selectors.case_attachments(case=case, user=request.user)
-            ),
-            "budget": selectors.case_budget(case=case, today=today),
-            "correction_rounds": rounds_of_case(case),
-        },
+        {**_case_context(case, today=today), **case_page.page_context(request, case, today)},
     )
 
 
