@@ -10,6 +10,8 @@ page; ``tests/review/test_queue_html.py`` holds them to the templates' output.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.forms import BoundField, Form
@@ -23,18 +25,20 @@ from django.utils.translation import gettext, ngettext
 from common.numbers import format_number
 from rules.selectors import ROUTE_LABELS, province_name
 
-from .clock import ClockView
-from .models import CaseState, ReviewCase
+from . import workflow
+from .clock import ClockView, clock_view, working_days_between
+from .models import CaseState
 
-# What a row reads of a case from ``selectors.case_queue`` (``.only()``): the row below, the
-# clock and the guidance wait (``selectors.with_clocks``) and the keys of the queue's orders
-# (``selectors.KEYSETS``). The other ~100 columns of the six joined tables cost a page more to
-# send and to turn into objects than the rows needed (issue 14).
-ROW_FIELDS: tuple[str, ...] = (
+# The columns a row shows, by the names ``values()`` gives them: the page is read as plain values
+# (``selectors.case_queue``'s scope, filters and order kept), not as six model instances a row
+# (case, project, organization, authority, assignee, profile) of ~100 columns (issue 14).
+ROW_VALUES: tuple[str, ...] = (
+    "id",
     "project__name",
     "project__project_code",
     "project__organization__name",
     "province",
+    "authority_id",
     "authority__code",
     "authority__name",
     "authority__short_name",
@@ -42,6 +46,7 @@ ROW_FIELDS: tuple[str, ...] = (
     "route",
     "two_high",
     "counted_tce",
+    "assignee_id",
     "assignee__username",
     "assignee__profile__display_name",
     "deemed_accepted",
@@ -55,6 +60,71 @@ ROW_FIELDS: tuple[str, ...] = (
     "flagged",
     "flag_reason",
 )
+
+
+@dataclass(frozen=True)
+class RowAuthority:
+    code: str
+    name: str
+    short_name: str
+
+
+class QueueRow:
+    """One case of the queue as the page shows it: the values of :data:`ROW_VALUES`, its clock
+    and the working days a pending window-guidance request has waited (``None``: none)."""
+
+    def __init__(self, values: dict[str, Any], *, today: date) -> None:
+        self.pk: int = values["id"]
+        self.project_name: str = values["project__name"]
+        self.project_code: str | None = values["project__project_code"]
+        self.organization_name: str = values["project__organization__name"]
+        self.province: str = values["province"]
+        self.authority = (
+            RowAuthority(
+                code=values["authority__code"],
+                name=values["authority__name"],
+                short_name=values["authority__short_name"],
+            )
+            if values["authority_id"] is not None
+            else None
+        )
+        self.state: str = values["state"]
+        self.route: str = values["route"]
+        self.two_high: bool = values["two_high"]
+        self.counted_tce: float = values["counted_tce"]
+        # The profile's name, else the username (``None``: nobody assigned).
+        self.assignee_name: str | None = (
+            (values["assignee__profile__display_name"] or values["assignee__username"])
+            if values["assignee_id"] is not None
+            else None
+        )
+        self.deemed_accepted: bool = values["deemed_accepted"]
+        self.flagged: bool = values["flagged"]
+        self.flag_reason: str = values["flag_reason"]
+        self.guidance_opinion: str = values["guidance_opinion"]
+        self.guidance_expected_on: date | None = values["guidance_expected_on"]
+        self.clock: ClockView = clock_view(
+            phase=workflow.phase_of(self.state),
+            deadline=values["deadline"],
+            paused_since=values["paused_since"],
+            today=today,
+        )
+        requested_on = values["guidance_requested_on"]
+        pending = workflow.guidance_pending(
+            state=self.state,
+            route=self.route,
+            guidance_outcome=values["guidance_outcome"],
+            guidance_requested=requested_on is not None,
+        )
+        # selectors.guidance_waiting_days
+        self.guidance_waiting: int | None = (
+            working_days_between(requested_on, today) if pending else None
+        )
+
+
+def queue_rows(values: Iterable[dict[str, Any]], *, today: date) -> list[QueueRow]:
+    """The page's rows from the dictionaries of :data:`ROW_VALUES` (no query)."""
+    return [QueueRow(row, today=today) for row in values]
 
 
 # --------------------------------------------------------------------------------------------
@@ -173,7 +243,7 @@ def _clock_html(clock: ClockView, labels: _Labels) -> str:
     return html
 
 
-def _state_cell(case: Any, labels: _Labels) -> str:
+def _state_cell(case: QueueRow, labels: _Labels) -> str:
     html = escape(labels.states.get(case.state, case.state))
     if case.deemed_accepted:
         html += f' <span class="badge yellow">{labels.deemed}</span>'
@@ -193,28 +263,20 @@ def _state_cell(case: Any, labels: _Labels) -> str:
     return html
 
 
-def _assignee_cell(case: Any, labels: _Labels) -> str:
-    assignee = case.assignee
-    if assignee is None:
+def _assignee_cell(case: QueueRow, labels: _Labels) -> str:
+    if case.assignee_name is None:
         return f'<span class="muted">{labels.unassigned}</span>'
-    try:
-        name = assignee.profile.display_name
-    except Exception:  # no profile: the template showed the username  # noqa: BLE001
-        name = ""
-    return escape(name or assignee.username)
+    return escape(case.assignee_name)
 
 
-def queue_rows_html(cases: Iterable[ReviewCase]) -> SafeString:
-    """The ``<tr>`` of each case, from ``selectors.with_clocks`` (``.clock``,
-    ``.guidance_waiting``) of ``selectors.case_queue`` (project, organization, assignee with
-    profile, authority joined): no query."""
+def queue_rows_html(cases: Iterable[QueueRow]) -> SafeString:
+    """The ``<tr>`` of each row of :func:`queue_rows` (no query)."""
     labels = _Labels()
     marker = 987654321
     case_url = reverse("review:case", args=[marker])
     rows = []
     for case in cases:
-        project, authority = case.project, case.authority
-        pk = case.pk
+        authority, pk = case.authority, case.pk
         if authority is not None:
             authority_text = escape(authority.short_name or authority.name)
         else:
@@ -226,9 +288,9 @@ def queue_rows_html(cases: Iterable[ReviewCase]) -> SafeString:
         url = escape(case_url.replace(str(marker), str(pk)))
         rows.append(
             f'<tr data-case="{pk}"{overdue}>'
-            f'<td><a href="{url}">{escape(project.name)}</a><br>'
-            f'<span class="muted">{escape(project.project_code or "")}</span></td>'
-            f"<td>{escape(project.organization.name)}</td>"
+            f'<td><a href="{url}">{escape(case.project_name)}</a><br>'
+            f'<span class="muted">{escape(case.project_code or "")}</span></td>'
+            f"<td>{escape(case.organization_name)}</td>"
             f"<td>{authority_text}</td>"
             f"<td>{route}</td>"
             f"<td>{_state_cell(case, labels)}</td>"
