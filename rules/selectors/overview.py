@@ -105,17 +105,18 @@ def overview_overdue(
     cases = (
         scope.cases()
         .filter(deadline__lt=today, state__in=CLOCK_STATES)
-        .select_related("project", "project__organization", "assignee")
-        # the columns the table shows: not the project's JSON documents (issue 14)
-        .only(
+        .order_by("deadline", "id")
+        # the columns the table shows, as plain values: not the project's JSON documents, no
+        # model instances (issue 14)
+        .values_list(
+            "pk",
+            "project__name",
+            "project__organization__name",
             "province",
             "state",
             "deadline",
-            "project__name",
-            "project__organization__name",
             "assignee__username",
-        )
-        .order_by("deadline", "id")[:limit]
+        )[:limit]
     )
     states = dict(CaseState.choices)
     return Table(
@@ -133,16 +134,16 @@ def overview_overdue(
         ),
         rows=[
             (
-                c.pk,
-                c.project.name,
-                c.project.organization.name,
-                province_name(c.province),
-                str(states.get(c.state, c.state)),
-                c.deadline,
-                (today - c.deadline).days,
-                c.assignee.get_username() if c.assignee else "",
+                pk,
+                project,
+                organization,
+                province_name(province),
+                str(states.get(state, state)),
+                deadline,
+                (today - deadline).days,
+                assignee or "",
             )
-            for c in cases
+            for pk, project, organization, province, state, deadline, assignee in cases
         ],
         numeric=(6,),
     )
