@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from common.numbers import format_number
 from rules.selectors import ROUTE_LABELS, province_name
@@ -171,7 +171,37 @@ def _widget_html(field: BoundField) -> str:
     return f'<input type="{escape(context["type"])}" name="{name}"{value_attr}{attrs_html}>'
 
 
+_FORM_CACHE: dict[tuple[Any, ...], SafeString] = {}
+_FORM_CACHE_SIZE = 256
+
+
+def _form_key(form: Form) -> tuple[Any, ...]:
+    """What the form's HTML depends on: the language, each field's choices and the submitted
+    values (the widgets read one value a name; errors follow from the values)."""
+    choices = tuple(
+        tuple((value, str(label)) for value, label in field.choices)
+        if hasattr(field, "choices")
+        else None
+        for field in form.fields.values()
+    )
+    data = tuple(form.data.get(name) for name in form.fields) if form.is_bound else None
+    return (get_language(), form.auto_id, choices, data)
+
+
 def filter_fields_html(form: Form) -> SafeString:
+    """:func:`build_filter_fields_html`, kept for the language, choices and values of the form
+    (most pages ask for one of a few: the labels' translations cost more than the rest)."""
+    key = _form_key(form)
+    html = _FORM_CACHE.get(key)
+    if html is None:
+        html = build_filter_fields_html(form)
+        if len(_FORM_CACHE) >= _FORM_CACHE_SIZE:
+            _FORM_CACHE.clear()
+        _FORM_CACHE[key] = html
+    return html
+
+
+def build_filter_fields_html(form: Form) -> SafeString:
     """Each field of the queue's filter form in its ``<div>``, as ``queue.html`` laid them out."""
     parts = []
     for field in form:

@@ -183,8 +183,10 @@ def test_filter_fields_are_the_widget_templates(language: str, data: dict | None
         form.fields["state"].choices = [("", "全部状态"), (CaseState.SUBMITTED, "待受理")]
         form.is_valid()
         expected = Template(FORM_TEMPLATE).render(Context({"form": form}))
-        built = queue_html.filter_fields_html(form)
+        built = queue_html.build_filter_fields_html(form)
+        kept = [queue_html.filter_fields_html(form) for _ in range(2)]  # built, then kept
     assert _normal(built) == _normal(expected)
+    assert kept == [built, built]  # the other languages' and values' forms are kept apart
     if data and "bogus" in data.values():
         assert 'aria-invalid="true"' in built
 
