@@ -98,6 +98,8 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_case_state(
         self, queryset: QuerySet[Project], name: str, value: str
     ) -> QuerySet[Project]:
+        if "case_state" not in queryset.query.annotations:  # the list's lean queryset
+            queryset = queryset.annotate(case_state=selectors._latest_case_subquery("state"))
         if value == "none":
             return queryset.filter(case_state__isnull=True)
         return queryset.filter(case_state=value)
@@ -117,7 +119,9 @@ class ProjectListCreateApi(generics.GenericAPIView):
     parser_classes = [JSONParser]
 
     def get_queryset(self) -> QuerySet[Project]:
-        return selectors.project_list_for_user(user=self.request.user)
+        # selectors.project_list_for_user's scope and order, without what the rows do not read
+        # (its joins, prefetches and annotations: building them cost more than a query).
+        return project_rows.scoped(self.request.user)
 
     @extend_schema(
         tags=[TAG],
