@@ -135,12 +135,12 @@ def _case_context(case: ReviewCase, *, today: Any) -> dict[str, Any]:
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One case: facts and assessment as submitted, clock, decision, documents, timeline."""
-    case = selectors.case_get_for_user(pk=pk, user=request.user, pending_extension=False)
     today = timezone.localdate()
+    case, has = case_page.case_get(pk=pk, user=request.user, today=today)
     return render(
         request,
         "review/case_detail.html",
-        {**_case_context(case, today=today), **case_page.page_context(request, case, today)},
+        {**_case_context(case, today=today), **case_page.page_context(request, case, today, has)},
     )
 
 
