@@ -78,9 +78,11 @@ class CaseListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         _authority_only(request.user)
-        params = self.FilterSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+        data: dict[str, Any] = {}  # no parameter: the defaults below, no serializer to build
+        if request.query_params:
+            params = self.FilterSerializer(data=request.query_params)
+            params.is_valid(raise_exception=True)
+            data = params.validated_data
         filters = selectors.QueueFilters(
             state=data.get("state", ""),
             route=data.get("route", ""),
