@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from accounts import roles as role_rules
+from accounts.lookups import user_lookups
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
@@ -19,14 +20,17 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "is_reviewer": role_rules.is_reviewer(user),
         "is_national_reviewer": role_rules.is_national_reviewer(user),
         "is_admin_user": role_rules.is_admin(user),
-        # One COUNT, run only when a page shows the bell (lazy).
-        "unread_notices": SimpleLazyObject(lambda: _unread_notices(user)),
+        "unread_notices": SimpleLazyObject(lambda: _unread_notices(request, user)),
     }
 
 
-def _unread_notices(user: Any) -> int:
+def _unread_notices(request: HttpRequest, user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
+    if request.method in ("GET", "HEAD"):
+        # Counted with the user's lookups (accounts.lookups): a read changes no notice.
+        return user_lookups(user).unread_notices
+    # A POST may have created or read notices since the lookups were read: count now.
     from review.selectors import notices_unread_count  # review imports accounts
 
     return notices_unread_count(user=user)

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from .lookups import user_lookups
+
 APPLICANT = "applicant"
 REVIEWER = "reviewer"
 NATIONAL_REVIEWER = "national_reviewer"
@@ -20,13 +22,8 @@ ROLE_LABELS = {
 
 
 def _groups(user: Any) -> frozenset[str]:
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    cached = getattr(user, "_role_names", None)
-    if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._role_names = cached
-    return cached
+    """The user's group names (read with his other per-request lookups: accounts.lookups)."""
+    return user_lookups(user).groups
 
 
 def has_role(user: Any, role: str) -> bool:
@@ -63,11 +60,16 @@ def primary_role(user: Any) -> str | None:
     return None
 
 
+def _profile(user: Any) -> Any:
+    user_lookups(user)  # loads the profile with the lookups (no query of its own)
+    return getattr(user, "profile", None)
+
+
 def organization_id(user: Any) -> int | None:
-    profile = getattr(user, "profile", None)
+    profile = _profile(user)
     return profile.organization_id if profile else None
 
 
 def jurisdiction(user: Any) -> str:
-    profile = getattr(user, "profile", None)
+    profile = _profile(user)
     return profile.jurisdiction if profile else ""

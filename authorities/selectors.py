@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from accounts.lookups import user_lookups
 from authorities.models import Authority, AuthorityLevel, DelegatedTierTo, ProvinceSetting
 
 
@@ -71,34 +72,10 @@ def authorities_of(user: Any) -> list[Authority]:
 
 def _memberships(user: Any) -> tuple[frozenset[int], frozenset[int], frozenset[str]]:
     """(ids of the active authorities ``user`` reviews for, ids of those he heads, provinces of
-    the provincial ones among them); two small queries, cached on the user object."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset(), frozenset(), frozenset()
-    cached = getattr(user, "_authority_memberships", None)
-    if cached is None:
-        fields = ("authority_id", "authority__level", "authority__province")
-        rows_r = list(
-            Authority.reviewers.through.objects.filter(
-                user_id=user.pk, authority__is_active=True
-            ).values_list(*fields)
-        )
-        rows_h = list(
-            Authority.heads.through.objects.filter(
-                user_id=user.pk, authority__is_active=True
-            ).values_list(*fields)
-        )
-        provinces = frozenset(
-            province
-            for _pk, level, province in rows_r + rows_h
-            if level == AuthorityLevel.PROVINCIAL
-        )
-        cached = (
-            frozenset(pk for pk, _l, _p in rows_r),
-            frozenset(pk for pk, _l, _p in rows_h),
-            provinces,
-        )
-        user._authority_memberships = cached
-    return cached
+    the provincial ones among them), read with his other per-request lookups (accounts.lookups:
+    one query a request, kept on the user object)."""
+    found = user_lookups(user)
+    return found.reviewer_of, found.head_of, found.provincial_provinces
 
 
 def provincial_provinces(user: Any) -> frozenset[str]:

@@ -367,11 +367,18 @@ ASSESSMENT_LABELS: dict[str, Any] = {
 
 
 def submission_pair(
-    *, project: Project, old_number: Any = None, new_number: Any = None
+    *,
+    project: Project,
+    old_number: Any = None,
+    new_number: Any = None,
+    numbers: list[int] | None = None,
 ) -> tuple[Submission, Submission] | None:
     """The two submissions to compare: those numbered, else the latest and the one before.
-    None when the project has fewer than two; 404 for a number it does not have."""
-    numbers = list(project.submissions.order_by("-number").values_list("number", flat=True))
+    None when the project has fewer than two; 404 for a number it does not have. ``numbers``:
+    the project's submission numbers when the caller has read them (else one query)."""
+    if numbers is None:
+        numbers = list(project.submissions.values_list("number", flat=True))
+    numbers = sorted(numbers, reverse=True)
     if len(numbers) < 2:
         return None
 

@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,17 +20,14 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from accounts import roles
-from documents.selectors import drafts_for_case
 from rules.selectors import (
     RECOMMENDATION_LABELS,
     REVIEW_LEVEL_LABELS,
     ROUTE_LABELS,
-    province_name,
 )
 from scale.keyset import CURSOR_PARAM, keyset_page
 
-from . import audit, forms, permissions, selectors, services, workflow
-from .correction_selectors import rounds_of_case
+from . import case_page, forms, permissions, queue_html, selectors, services, workflow
 from .models import CaseState, ExpertEvaluation, ReviewCase
 from .workflow import Action, WorkflowError
 
@@ -61,6 +57,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = forms.QueueFilterForm(request.GET or None)
     filters = form.filters() if request.GET else selectors.QueueFilters()
     qs = selectors.case_queue(user=request.user, filters=filters, today=today)
+    qs = qs.select_related(None).values(*queue_html.ROW_VALUES)
     # Keyset pages (issue 14): each page reads PAGE_SIZE rows off the deadline index, at any
     # depth, and no COUNT of the whole list; the totals come from the case counters.
     keyset = selectors.KEYSETS.get(filters.sort, selectors.KEYSETS["deadline"])
@@ -70,10 +67,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     except DRFValidationError:  # a mangled link: start again at the first page
         cursor = None
         rows, next_cursor = keyset_page(qs, keyset, None, PAGE_SIZE)
-    cases = selectors.with_clocks(rows, today=today)
-    for case in cases:
-        case.route_label = ROUTE_LABELS.get(case.route, case.route)  # type: ignore[attr-defined]
-        case.province_label = province_name(case.province)  # type: ignore[attr-defined]
+    cases = queue_html.queue_rows(rows, today=today)
     counts = selectors.case_counts(user=request.user, today=today)
     if roles.is_national_reviewer(request.user):
         # Window guidance sees few states: offer those its cases are in (and the one chosen).
@@ -90,6 +84,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "review/queue.html",
         {
             "form": form,
+            "filter_fields": queue_html.filter_fields_html(form),
+            "rows": queue_html.queue_rows_html(cases),
             "cursor": cursor,
             "next_cursor": next_cursor,
             "total": _queue_total(filters, counts),
@@ -99,36 +95,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "query": query.urlencode(),
             "today": today,
-            "route_labels": ROUTE_LABELS,
         },
     )
-
-
-def _opinion_links(opinions: list[Any]) -> list[tuple[Any, str]]:
-    links = []
-    for opinion in opinions:
-        try:
-            url = reverse("review:opinion_download", kwargs={"pk": opinion.pk})
-        except NoReverseMatch:
-            url = ""
-        links.append((opinion, url))
-    return links
-
-
-def _attachment_links(attachments: list[Any]) -> list[tuple[Any, str]]:
-    """Each file handed in with its download link (the applicant portal's permission-checked
-    view; ``projects.permissions.can_download_attachment`` was asked by the selector)."""
-    links = []
-    for attachment in attachments:
-        try:
-            url = reverse(
-                "projects:attachment_download",
-                kwargs={"pk": attachment.project_id, "attachment_pk": attachment.pk},
-            )
-        except NoReverseMatch:
-            url = ""
-        links.append((attachment, url))
-    return links
 
 
 def _case_context(case: ReviewCase, *, today: Any) -> dict[str, Any]:
@@ -167,26 +135,12 @@ def _case_context(case: ReviewCase, *, today: Any) -> dict[str, Any]:
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One case: facts and assessment as submitted, clock, decision, documents, timeline."""
-    case = selectors.case_get_for_user(pk=pk, user=request.user)
     today = timezone.localdate()
+    case, has = case_page.case_get(pk=pk, user=request.user, today=today)
     return render(
         request,
         "review/case_detail.html",
-        {
-            **_case_context(case, today=today),
-            "moves": permissions.available_moves(request.user, case),
-            "events": (events := selectors.timeline_entries(case=case)),
-            "audit_chain": audit.verify_events(case.pk, sorted(events, key=lambda e: e.pk)),
-            "opinions": _opinion_links(selectors.case_opinions(case=case)),
-            "drafts": drafts_for_case(case=case, user=request.user),
-            "evaluations": selectors.case_evaluations(case=case),
-            "extensions": selectors.case_extensions(case=case),
-            "attachments": _attachment_links(
-                selectors.case_attachments(case=case, user=request.user)
-            ),
-            "budget": selectors.case_budget(case=case, today=today),
-            "correction_rounds": rounds_of_case(case),
-        },
+        {**_case_context(case, today=today), **case_page.page_context(request, case, today, has)},
     )
 
 

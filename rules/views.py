@@ -29,6 +29,7 @@ from rules.charts import Table
 from rules.forms import PolicyVersionForm, PolicyVersionPublishForm
 from rules.models import PolicyVersion, WarningLevel
 from rules.policy_preview import VERSION_FIELDS, PreviewRow
+from scale.breakdown import breakdown
 
 EXPORT_TYPES = {
     "csv": ("text/csv; charset=utf-8", charts.table_csv),
@@ -111,13 +112,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     scope = selectors.authority_scope_for(user=request.user)
     today = timezone.localdate()
     year = selectors.overview_year(request.GET.get("year"), today)
-    tables = selectors.overview_tables(scope=scope, year=year, today=today)
+    tallied = breakdown(scope.q())  # the case counters, read once for tables and summary
+    tables = selectors.overview_tables(scope=scope, year=year, today=today, tallied=tallied)
     context = {
         "scope": scope,
         "year": year,
         "years": _year_choices(today, [year]),
         "today": today,
-        "summary": selectors.overview_summary(scope=scope, today=today),
+        "summary": selectors.overview_summary(scope=scope, today=today, tallied=tallied),
         "tables": tables,
         "charts": _overview_charts(tables),
     }

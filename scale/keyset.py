@@ -85,7 +85,8 @@ def keyset_page(
 
     One query; for a nullable key two when the page reaches the NULL rows. The non-null rows are
     read in the index's plain order (``key, id`` or its reverse), so that a backward scan of one
-    ``(key, id)`` index serves the descending order too.
+    ``(key, id)`` index serves the descending order too. The rows are model instances, or
+    dictionaries for a ``values()`` queryset naming the key and the primary key.
     """
     pk_order = "-pk" if keyset.descending else "pk"
     plain = (f"-{keyset.key}" if keyset.descending else keyset.key, pk_order)
@@ -104,6 +105,8 @@ def keyset_page(
         return rows, None
     rows = rows[:size]
     last = rows[-1]
+    if isinstance(last, dict):  # a values() queryset: the key and the primary key by name
+        return rows, encode_cursor(last[keyset.key], last[queryset.model._meta.pk.attname])
     return rows, encode_cursor(getattr(last, keyset.key), last.pk)
 
 

@@ -20,12 +20,13 @@ register = template.Library()
 def submission_comparison(context: template.Context, project: Any, new_number: Any = None) -> dict:
     request = context.get("request")
     params = request.GET if request is not None else {}
+    numbers = list(project.submissions.order_by("number").values_list("number", flat=True))
     pair = submission_pair(
         project=project,
         old_number=params.get("old"),
         new_number=params.get("new") or new_number,
+        numbers=numbers,
     )
-    numbers = list(project.submissions.order_by("number").values_list("number", flat=True))
     return {
         "comparison": submissions_compare(old=pair[0], new=pair[1]) if pair else None,
         "numbers": numbers,

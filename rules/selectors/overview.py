@@ -19,7 +19,7 @@ from review.models import CaseState
 from rules.charts import Table
 from rules.engine.messages import label as engine_label
 from scale import snapshots, tally
-from scale.models import CaseTally
+from scale.breakdown import Breakdown, breakdown, month_counts_by_kind
 
 from .budgets import (
     budget_statuses,
@@ -39,8 +39,15 @@ from .common import (
 # ------------------------------------------------------------------------------------------
 # Overview
 # ------------------------------------------------------------------------------------------
-def overview_states(*, scope: AuthorityScope, year: int, today: date) -> Table:
-    counts = tally.counts_by("state", scope.q())
+def _counts_by(field: str, scope: AuthorityScope, tallied: Breakdown | None) -> dict[str, int]:
+    """Cases per value of ``field``: from the page's one read of the counters when given."""
+    return tally.counts_by(field, scope.q()) if tallied is None else tallied.counts_by(field)
+
+
+def overview_states(
+    *, scope: AuthorityScope, year: int, today: date, tallied: Breakdown | None = None
+) -> Table:
+    counts = _counts_by("state", scope, tallied)
     return Table(
         key="states",
         title=_("案件状态"),
@@ -50,8 +57,10 @@ def overview_states(*, scope: AuthorityScope, year: int, today: date) -> Table:
     )
 
 
-def overview_routes(*, scope: AuthorityScope, year: int, today: date) -> Table:
-    counts = tally.counts_by("route", scope.q())
+def overview_routes(
+    *, scope: AuthorityScope, year: int, today: date, tallied: Breakdown | None = None
+) -> Table:
+    counts = _counts_by("route", scope, tallied)
     ordered = [r for r in ROUTE_LABELS if r in counts] + sorted(set(counts) - set(ROUTE_LABELS))
     return Table(
         key="routes",
@@ -62,8 +71,10 @@ def overview_routes(*, scope: AuthorityScope, year: int, today: date) -> Table:
     )
 
 
-def overview_recommendations(*, scope: AuthorityScope, year: int, today: date) -> Table:
-    counts = tally.counts_by("recommendation", scope.q())
+def overview_recommendations(
+    *, scope: AuthorityScope, year: int, today: date, tallied: Breakdown | None = None
+) -> Table:
+    counts = _counts_by("recommendation", scope, tallied)
     ordered = [r for r in RECOMMENDATION_LABELS if r in counts] + sorted(
         set(counts) - set(RECOMMENDATION_LABELS)
     )
@@ -94,17 +105,18 @@ def overview_overdue(
     cases = (
         scope.cases()
         .filter(deadline__lt=today, state__in=CLOCK_STATES)
-        .select_related("project", "project__organization", "assignee")
-        # the columns the table shows: not the project's JSON documents (issue 14)
-        .only(
+        .order_by("deadline", "id")
+        # the columns the table shows, as plain values: not the project's JSON documents, no
+        # model instances (issue 14)
+        .values_list(
+            "pk",
+            "project__name",
+            "project__organization__name",
             "province",
             "state",
             "deadline",
-            "project__name",
-            "project__organization__name",
             "assignee__username",
-        )
-        .order_by("deadline", "id")[:limit]
+        )[:limit]
     )
     states = dict(CaseState.choices)
     return Table(
@@ -122,16 +134,16 @@ def overview_overdue(
         ),
         rows=[
             (
-                c.pk,
-                c.project.name,
-                c.project.organization.name,
-                province_name(c.province),
-                str(states.get(c.state, c.state)),
-                c.deadline,
-                (today - c.deadline).days,
-                c.assignee.get_username() if c.assignee else "",
+                pk,
+                project,
+                organization,
+                province_name(province),
+                str(states.get(state, state)),
+                deadline,
+                (today - deadline).days,
+                assignee or "",
             )
-            for c in cases
+            for pk, project, organization, province, state, deadline, assignee in cases
         ],
         numeric=(6,),
     )
@@ -190,11 +202,12 @@ def overview_budgets(*, scope: AuthorityScope, year: int, today: date) -> Table:
 
 def overview_trend(*, scope: AuthorityScope, year: int, today: date) -> Table:
     """Cases received and approvals decided per month of ``year``, up to this month when
-    ``year`` is the current one (two queries)."""
-    # From the monthly counters kept by the database (scale.tally): two small reads instead of
+    ``year`` is the current one (one query)."""
+    # From the monthly counters kept by the database (scale.tally): one small read instead of
     # grouping every case of the year (issue 14).
-    received = {m: n for m, (n, _) in tally.month_counts("received", year, scope.q()).items()}
-    approved = {m: n for m, (n, _) in tally.month_counts("approved", year, scope.q()).items()}
+    counts = month_counts_by_kind(("received", "approved"), year, scope.q())
+    received = {m: n for m, (n, _) in counts["received"].items()}
+    approved = {m: n for m, (n, _) in counts["approved"].items()}
     return Table(
         key="trend",
         title=_("按月趋势"),
@@ -232,11 +245,23 @@ def overview_two_high_snapshot(*, scope: AuthorityScope, year: int, today: date)
     return dataclasses.replace(table, note=note)
 
 
-def overview_tables(*, scope: AuthorityScope, year: int, today: date) -> dict[str, Table]:
-    """Every overview table (a constant ten or so queries, however many cases; the two-high
-    table from a snapshot of at most a few minutes)."""
+COUNTED_TABLES = ("states", "routes", "recommendations")
+"""The tables counted from :func:`scale.breakdown.breakdown`."""
+
+
+def overview_tables(
+    *, scope: AuthorityScope, year: int, today: date, tallied: Breakdown | None = None
+) -> dict[str, Table]:
+    """Every overview table (a constant handful of queries, however many cases; the two-high
+    table from a snapshot of at most a few minutes). ``tallied``: the page's one read of the
+    case counters (:func:`scale.breakdown.breakdown`), read here when not given."""
+    tallied = breakdown(scope.q()) if tallied is None else tallied
     tables = {
-        key: build(scope=scope, year=year, today=today)
+        key: (
+            build(scope=scope, year=year, today=today, tallied=tallied)
+            if key in COUNTED_TABLES
+            else build(scope=scope, year=year, today=today)
+        )
         for key, build in OVERVIEW_TABLES.items()
         if key not in ("overdue", "two_high")
     }
@@ -255,19 +280,23 @@ def overview_year(raw: str | None, today: date | None = None) -> int:
     return year if 2000 <= year <= this_year + 5 else this_year
 
 
-def overview_summary(*, scope: AuthorityScope, today: date) -> dict[str, int]:
-    """Headline counts: all cases, open cases, overdue cases, two-high cases (two queries).
+def overview_summary(
+    *, scope: AuthorityScope, today: date, tallied: Breakdown | None = None
+) -> dict[str, int]:
+    """Headline counts: all cases, open cases, overdue cases, two-high cases (two queries, one
+    with ``tallied``: the page's read of the case counters).
 
     From the database-kept case counters (scale.tally) and the partial index of running cases by
     deadline: nothing here reads every case (issue 14)."""
+    tallied = breakdown(scope.q()) if tallied is None else tallied
     summary = (
         scope.cases()
         .filter(state__in=CLOCK_STATES, deadline__lt=today)
         .aggregate(overdue=Count("id"))
     )
-    rows = CaseTally.objects.filter(scope.q()).aggregate(
-        total=Sum("n", default=0),
-        open=Sum("n", filter=Q(state__in=OPEN_STATES), default=0),
-        two_high=Sum("n", filter=Q(two_high=True), default=0),
-    )
-    return {**{key: int(value) for key, value in rows.items()}, **summary}
+    return {
+        "total": tallied.total(),
+        "open": tallied.total(states=OPEN_STATES),
+        "two_high": tallied.total(two_high=True),
+        **summary,
+    }

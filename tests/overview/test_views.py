@@ -288,11 +288,11 @@ def test_the_overview_makes_a_constant_number_of_queries(
     # an empty cache before each count: the two-high snapshot (scale.snapshots) and the cached
     # session are read afresh both times
     cache.clear()
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(10):
         small = count_overview_queries(dana_client)
     add(17)
     cache.clear()
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(10):
         large = count_overview_queries(dana_client)
     assert small == large
 

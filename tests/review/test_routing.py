@@ -167,7 +167,7 @@ def test_queue_of_grace_shows_only_suzhou_with_constant_queries(
     client = Client()
     client.force_login(grace)
     client.get(reverse("review:queue"))  # warm the session
-    with django_assert_max_num_queries(14) as captured:
+    with django_assert_max_num_queries(5) as captured:
         response = client.get(reverse("review:queue"))
     few = len(captured.captured_queries)
     for _ in range(5):

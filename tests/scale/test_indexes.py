@@ -65,8 +65,22 @@ def test_overdue_cases_read_the_partial_index(explain):
         .order_by("deadline", "id")[:20]
     )
     text = explain(overdue)
-    assert "case_clock_deadline_idx" in text
+    assert "case_overdue_idx" in text
     assert "Sort" not in text
+
+
+@pytest.mark.parametrize("province", [None, "32"])
+def test_overview_overdue_count_is_an_index_only_scan(explain, province):
+    # The overview's headline count and its table (rules.selectors.overview): the partial
+    # index's predicate is exactly the clock states, so nothing is read from the table.
+    scope = AuthorityScope(province=province)
+    overdue = scope.cases().filter(state__in=CLOCK_STATES, deadline__lt=TODAY)
+    text = explain(overdue.values("pk"))
+    name = "case_overdue_province_idx" if province else "case_overdue_idx"
+    assert f"Index Only Scan using {name}" in text
+    table = explain(overdue.order_by("deadline", "id")[:20])
+    assert name in table
+    assert "Sort" not in table
 
 
 def test_unread_notice_count_reads_the_partial_index(explain, bob):

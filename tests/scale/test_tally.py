@@ -64,12 +64,33 @@ def test_counts_are_scoped_like_the_cases(load, bob):
     assert counts.overdue == overdue
 
 
+def test_queue_counts_follow_the_day_and_the_cases(load, bob):
+    """``case_counts`` keeps its compiled SQL per scope and day, never its answer."""
+    from datetime import timedelta
+
+    from django.db.models import Max, Min
+
+    running = ReviewCase.objects.filter(
+        case_scope(bob), state__in=list(workflow.RUNNING), deadline__isnull=False
+    )
+    days = running.aggregate(first=Min("deadline"), last=Max("deadline"))
+    early, late = days["first"], days["last"] + timedelta(days=1)
+    assert selectors.case_counts(user=bob, today=early).overdue == 0  # nothing due before it
+    assert selectors.case_counts(user=bob, today=late).overdue == running.count() > 0
+    by_state = selectors.case_counts(user=bob, today=late).by_state
+    running.filter(pk=running.first().pk).update(state="approved")
+    again = selectors.case_counts(user=bob, today=late)
+    assert again.overdue == running.count()
+    assert again.by_state["approved"] == by_state["approved"] + 1
+
+
 def test_queue_counts_read_no_case_rows_for_the_states(load, bob, django_assert_num_queries):
     case_scope(bob)  # the user's authorities, cached on the user object
-    with django_assert_num_queries(2) as captured:
+    with django_assert_num_queries(1) as captured:  # the counters and the overdue count
         selectors.case_counts(user=bob, today=TODAY)
-    tables = [q["sql"] for q in captured.captured_queries]
-    assert "scale_casetally" in tables[0]
+    (sql,) = [q["sql"] for q in captured.captured_queries]
+    assert "scale_casetally" in sql
+    assert "GROUP BY" not in sql.split("review_reviewcase", 1)[1]  # no case row per state
 
 
 def _month_truth(kind: str, year: int) -> dict[int, int]:

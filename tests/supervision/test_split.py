@@ -89,11 +89,45 @@ def test_split_api_for_the_reviewer(split_pair, bob, erin):
     assert api.get(reverse("api-sv-split-warnings", args=[second.pk])).status_code == 404
 
 
-def test_split_warnings_take_a_constant_number_of_queries(make_case, django_assert_max_num_queries):
+def test_split_warnings_take_one_query(make_case, django_assert_num_queries):
     for _ in range(6):
         make_case(counted_tce=2000.0)
     case = make_case(counted_tce=2000.0)
-    with django_assert_max_num_queries(2):
+    with django_assert_num_queries(1):  # the related cases with the policy in force
         warnings = split_warnings_for_case(case)
     assert warnings
     assert len(warnings[0].parts) == 7
+
+
+def test_the_thresholds_are_those_of_the_version_in_force_on_the_submission_day(split_pair):
+    from datetime import timedelta
+
+    from rules.models import PolicyVersion
+
+    _, second = split_pair
+    day = second.submitted_at.date()
+    latest = PolicyVersion.objects.filter(published=True).order_by("-effective_from").first()
+
+    def version(name: str, effective_from, provincial: float, published: bool = True) -> None:
+        values = {
+            f.attname: getattr(latest, f.attname) for f in PolicyVersion._meta.concrete_fields
+        }
+        del values["id"]
+        values.update(version=name, effective_from=effective_from, published=published)
+        PolicyVersion.objects.create(**{**values, "provincial_threshold_tce": provincial})
+
+    def provincial() -> set[float]:
+        return {
+            w.threshold_tce
+            for w in split_warnings_for_case(second)
+            if w.threshold_key == "provincial"
+        }
+
+    assert provincial() == {10000}
+    version("t-later", day + timedelta(days=1), 11000)  # not yet in force on the day
+    version("t-draft", day, 11500, published=False)  # never published
+    assert provincial() == {10000}
+    version("t-in-force", day - timedelta(days=1), 11000)
+    assert provincial() == {11000}
+    PolicyVersion.objects.filter(version="t-in-force").update(provincial_threshold_tce=13000)
+    assert provincial() == set()  # 12,000 tce together no longer cross it
