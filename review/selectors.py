@@ -137,16 +137,52 @@ def _counts_sql(scope: Q, today: date, alias: str) -> tuple[str, tuple[Any, ...]
         .values_list("state")
         .annotate(total=Sum("n"))
     )
-    overdue_count = (
-        ReviewCase.objects.filter(scope)
+    overdue_counts = [
+        ReviewCase.objects.filter(branch)
         .filter(_overdue_q(today))
         .order_by()
         .annotate(key=Value(_OVERDUE_KEY, output_field=CharField()))
         .values_list("key")
-        .annotate(total=Count("pk"))
-    )
-    sql, params = per_state.union(overdue_count, all=True).query.get_compiler(alias).as_sql()
+        # COUNT(*), not of the key: the partial indexes hold no key, and an index-only scan
+        # reads only what its index holds
+        .annotate(total=Count("*"))
+        for branch in _disjoint_branches(scope)
+    ]
+    sql, params = per_state.union(*overdue_counts, all=True).query.get_compiler(alias).as_sql()
     return sql, tuple(params)
+
+
+def _disjoint_branches(scope: Q) -> list[Q]:
+    """The scope as branches that no case matches twice, each counted on its own (the counts
+    are summed): a reviewer's scope is his authorities' cases OR his province's cases without
+    an authority, and PostgreSQL answered the OR with one bitmap scan that read 2,491 table
+    pages to count 1,296 cases (4.5 ms at 100,000). Apart, each branch is an index-only scan of
+    its partial index (``case_clock_authority_idx``; ``case_clock_unassigned_idx``). Any other
+    scope (a national reviewer's route branch may overlap the others) stays whole."""
+    if scope.connector != Q.OR or scope.negated:
+        return [scope]
+    # permissions.case_scope starts from a branch that matches nothing: leave it out
+    children = [c for c in scope.children if c != ("pk__in", [])]
+    kinds: list[str] = []
+    for child in children:
+        if isinstance(child, Q):
+            if child.connector != Q.AND or child.negated:
+                return [scope]
+            lookups = dict(child.children)
+        else:
+            lookups = dict([child])
+        if set(lookups) == {"authority_id__in"}:
+            kinds.append("assigned")
+        elif (
+            set(lookups) == {"authority__isnull", "province__in"}
+            and lookups["authority__isnull"] is True
+        ):
+            kinds.append("unassigned")
+        else:
+            return [scope]
+    if sorted(kinds) != ["assigned", "unassigned"]:
+        return [scope]
+    return [c if isinstance(c, Q) else Q(c) for c in children]
 
 
 def case_counts(*, user: Any, today: date) -> QueueCounts:
@@ -163,7 +199,7 @@ def case_counts(*, user: Any, today: date) -> QueueCounts:
     overdue = 0
     for key, total in sorted(rows):
         if key == _OVERDUE_KEY:
-            overdue = int(total or 0)
+            overdue += int(total or 0)  # one row per branch of the scope
         elif total:
             by_state[key] = int(total)  # SUM of a bigint is a numeric on PostgreSQL
     return QueueCounts(by_state=by_state, overdue=overdue)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db.models import Count, Sum
 
@@ -134,3 +136,41 @@ def test_monthly_counters_follow_approvals_and_moves(load, kind):
     for c in ReviewCase.objects.filter(state="approved", decided_at__year=year):
         truth[c.province] = truth.get(c.province, 0.0) + c.counted_tce
     assert used == pytest.approx(truth)
+
+
+@pytest.mark.parametrize("name", ["bob", "helen", "grace", "erin", "dana"])
+def test_overdue_count_summed_over_the_scopes_branches_is_the_plain_count(load, personas, name):
+    """The overdue count is one count per disjoint branch of the scope, summed (the authority's
+    cases; the province's cases without an authority): it equals counting the whole scope."""
+    user = personas[name]
+    scope = case_scope(user)
+    # both of a provincial reviewer's branches hold overdue cases: two of the Jiangsu
+    # authority's, one of Jiangsu's without an authority
+    from authorities.selectors import reviewer_authority_ids
+
+    (authority_id,) = reviewer_authority_ids(personas["bob"])
+    first, second, third = ReviewCase.objects.filter(province="32").order_by("pk")[:3]
+    late = TODAY - timedelta(days=5)
+    ReviewCase.objects.filter(pk__in=[first.pk, second.pk]).update(
+        state="under_review", deadline=late, authority_id=authority_id
+    )
+    ReviewCase.objects.filter(pk=third.pk).update(state="accepted", deadline=late, authority=None)
+    running = ReviewCase.objects.filter(state__in=list(workflow.RUNNING), deadline__lt=TODAY)
+    expected = running.filter(scope).count()
+    assert selectors.case_counts(user=user, today=TODAY).overdue == expected
+    if name in ("bob", "helen"):
+        assert running.filter(scope, authority__isnull=True).exists()
+        assert running.filter(scope, authority__isnull=False).exists()
+
+
+def test_only_disjoint_branches_are_split():
+    from django.db.models import Q
+
+    nothing = Q(pk__in=[])
+    assigned = Q(authority_id__in=[1])
+    unassigned = Q(authority__isnull=True, province__in=["32"])
+    route = Q(route="national_window_guidance")
+    assert selectors._disjoint_branches(nothing | assigned | unassigned) == [assigned, unassigned]
+    # a route branch may overlap the others; one branch needs no split
+    for whole in (nothing | assigned | unassigned | route, nothing | assigned, nothing | route):
+        assert selectors._disjoint_branches(whole) == [whole]
