@@ -8,23 +8,27 @@ are computed in Python from the stored deadline (``review.clock``), without quer
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import connections, router
-from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from config.spreadsheets import safe_row
 from scale.keyset import Keyset
-from scale.models import CaseTally
 
 from . import audit, clock, permissions, workflow
+from .counts import (  # noqa: F401 (re-exported: the views, the API and tests read them here)
+    QueueCounts,
+    _counts_sql,
+    _disjoint_branches,
+    _overdue_q,
+    case_counts,
+)
 from .models import (
     CaseEvent,
     CaseState,
@@ -87,10 +91,6 @@ LIST_DEFERRED: tuple[str, ...] = (
 )
 
 
-def _overdue_q(today: date) -> Q:
-    return Q(state__in=list(workflow.RUNNING), deadline__lt=today)
-
-
 def case_queue(*, user: Any, filters: QueueFilters, today: date) -> QuerySet[ReviewCase]:
     """The queue: scoped, filtered by state/route/two-high/overdue/mine/text, sorted."""
     qs = case_list_for_user(user=user)
@@ -112,97 +112,6 @@ def case_queue(*, user: Any, filters: QueueFilters, today: date) -> QuerySet[Rev
             | Q(project__organization__name__icontains=text)
         )
     return qs.order_by(*SORTS.get(filters.sort, SORTS["deadline"]))
-
-
-@dataclass(frozen=True)
-class QueueCounts:
-    by_state: dict[str, int]
-    overdue: int
-
-    @property
-    def total(self) -> int:
-        return sum(self.by_state.values())
-
-
-_OVERDUE_KEY = "~overdue"  # not a state: the overdue count's row in case_counts' one query
-
-
-@functools.lru_cache(maxsize=256)
-def _counts_sql(scope: Q, today: date, alias: str) -> tuple[str, tuple[Any, ...]]:
-    """The SQL of ``case_counts``' query for a scope and a day: building and compiling it cost
-    twice its run, and a scope's query is the same on every page (issue 14)."""
-    per_state = (
-        CaseTally.objects.filter(scope, n__gt=0)
-        .order_by()
-        .values_list("state")
-        .annotate(total=Sum("n"))
-    )
-    overdue_counts = [
-        ReviewCase.objects.filter(branch)
-        .filter(_overdue_q(today))
-        .order_by()
-        .annotate(key=Value(_OVERDUE_KEY, output_field=CharField()))
-        .values_list("key")
-        # COUNT(*), not of the key: the partial indexes hold no key, and an index-only scan
-        # reads only what its index holds
-        .annotate(total=Count("*"))
-        for branch in _disjoint_branches(scope)
-    ]
-    sql, params = per_state.union(*overdue_counts, all=True).query.get_compiler(alias).as_sql()
-    return sql, tuple(params)
-
-
-def _disjoint_branches(scope: Q) -> list[Q]:
-    """The scope as branches that no case matches twice, each counted on its own (the counts
-    are summed): a reviewer's scope is his authorities' cases OR his province's cases without
-    an authority, and PostgreSQL answered the OR with one bitmap scan that read 2,491 table
-    pages to count 1,296 cases (4.5 ms at 100,000). Apart, each branch is an index-only scan of
-    its partial index (``case_clock_authority_idx``; ``case_clock_unassigned_idx``). Any other
-    scope (a national reviewer's route branch may overlap the others) stays whole."""
-    if scope.connector != Q.OR or scope.negated:
-        return [scope]
-    # permissions.case_scope starts from a branch that matches nothing: leave it out
-    children = [c for c in scope.children if c != ("pk__in", [])]
-    kinds: list[str] = []
-    for child in children:
-        if isinstance(child, Q):
-            if child.connector != Q.AND or child.negated:
-                return [scope]
-            lookups = dict(child.children)
-        else:
-            lookups = dict([child])
-        if set(lookups) == {"authority_id__in"}:
-            kinds.append("assigned")
-        elif (
-            set(lookups) == {"authority__isnull", "province__in"}
-            and lookups["authority__isnull"] is True
-        ):
-            kinds.append("unassigned")
-        else:
-            return [scope]
-    if sorted(kinds) != ["assigned", "unassigned"]:
-        return [scope]
-    return [c if isinstance(c, Q) else Q(c) for c in children]
-
-
-def case_counts(*, user: Any, today: date) -> QueueCounts:
-    """Cases per state and overdue cases in ``user``'s scope, in one query that reads no case row
-    for the states: the counts per state from the database-kept counters (``scale.tally``) and,
-    in the same round trip (UNION ALL), the overdue count from the partial index of running
-    cases by deadline (issue 14)."""
-    alias = router.db_for_read(ReviewCase)
-    sql, params = _counts_sql(permissions.case_scope(user), today, alias)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    by_state = {state: 0 for state in CaseState.values}
-    overdue = 0
-    for key, total in sorted(rows):
-        if key == _OVERDUE_KEY:
-            overdue += int(total or 0)  # one row per branch of the scope
-        elif total:
-            by_state[key] = int(total)  # SUM of a bigint is a numeric on PostgreSQL
-    return QueueCounts(by_state=by_state, overdue=overdue)
 
 
 def case_get_for_user(*, pk: int, user: Any) -> ReviewCase:
@@ -359,8 +268,12 @@ def notices_for_user(*, user: Any, unread_only: bool = False, limit: int = 50) -
     return list(qs[:limit])
 
 
-def notices_unread_count(*, user: Any) -> int:
-    return Notice.objects.filter(user=user, read_at__isnull=True).count()
+def notices_unread_count(*, user: Any, cap: int | None = None) -> int:
+    """Unread notices of ``user``; with ``cap``, counted up to that many (the bell's 「99+」)."""
+    unread = Notice.objects.filter(user=user, read_at__isnull=True)
+    if cap is not None:
+        return len(unread.values_list("pk", flat=True)[:cap])
+    return unread.count()
 
 
 def actor_name(user: Any) -> str:
