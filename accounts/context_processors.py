@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from accounts import roles as role_rules
-from accounts.lookups import user_lookups
+from accounts.lookups import BELL_CAP, user_lookups
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
@@ -24,13 +24,16 @@ def roles(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _unread_notices(request: HttpRequest, user: Any) -> int:
+def _unread_notices(request: HttpRequest, user: Any) -> int | str:
+    """The bell's figure: the unread count, or 「99+」 from ``BELL_CAP`` on (0 shows nothing)."""
     if not getattr(user, "is_authenticated", False):
         return 0
     if request.method in ("GET", "HEAD"):
         # Counted with the user's lookups (accounts.lookups): a read changes no notice.
-        return user_lookups(user).unread_notices
-    # A POST may have created or read notices since the lookups were read: count now.
-    from review.selectors import notices_unread_count  # review imports accounts
+        count = user_lookups(user).unread_notices
+    else:
+        # A POST may have created or read notices since the lookups were read: count now.
+        from review.selectors import notices_unread_count  # review imports accounts
 
-    return notices_unread_count(user=user)
+        count = notices_unread_count(user=user, cap=BELL_CAP)
+    return f"{BELL_CAP - 1}+" if count >= BELL_CAP else count

@@ -130,3 +130,15 @@ def test_after_a_post_the_bell_counts_afresh(bob):
         request.user = user
         # a POST may have written notices after the lookups were read; a GET writes none
         assert roles_context(request)["unread_notices"] == expected
+
+
+@pytest.mark.parametrize(("unread", "shown"), [(99, "99"), (100, "99+"), (250, "99+")])
+def test_the_bell_counts_up_to_its_cap(bob, bob_client, unread, shown):
+    """The bell reads at most BELL_CAP unread notices (a reviewer with thousands paid for all of
+    them on every page) and shows 「99+」 from there on, on a page and after a POST alike."""
+    Notice.objects.bulk_create(Notice(user=bob, message=f"通知{i}") for i in range(unread))
+    html = bob_client.get(reverse("review:notices")).content.decode()
+    assert f'data-testid="bell-count">{shown}<' in html
+    request = RequestFactory().post("/")
+    request.user = User.objects.get(pk=bob.pk)
+    assert str(roles_context(request)["unread_notices"]) == shown
