@@ -20,6 +20,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Model
 
+from common import prepared
+
 from .models import ReviewCase
 
 
@@ -110,9 +112,8 @@ def case_row(*, pk: int, probes: str, params: list[Any]) -> CaseRow | None:
     """The case ``pk`` with its relations and the values of ``probes`` (SQL expressions over the
     case's row ``c``, with ``params``), or None (one query)."""
     sql, parts = _plan(connection.vendor, probes)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, pk])
-        found = cursor.fetchone()
+    # a prepared statement on PostgreSQL: planning the seven tables cost ~1 ms, the run 0.1 ms
+    found = prepared.fetchall(sql, [*params, pk], fetch_one=True)
     if found is None:
         return None
     row = list(found)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,28 +80,33 @@ def decode_cursor(cursor: str, model: type[Model], keyset: Keyset) -> tuple[Any,
 
 
 def keyset_page(
-    queryset: QuerySet[Any], keyset: Keyset, cursor: str | None, size: int
+    queryset: QuerySet[Any],
+    keyset: Keyset,
+    cursor: str | None,
+    size: int,
+    fetch: Callable[[QuerySet[Any]], list[Any]] = list,
 ) -> tuple[list[Any], str | None]:
     """One page of ``queryset`` after ``cursor`` and the cursor of the next page (or None).
 
     One query; for a nullable key two when the page reaches the NULL rows. The non-null rows are
     read in the index's plain order (``key, id`` or its reverse), so that a backward scan of one
     ``(key, id)`` index serves the descending order too. The rows are model instances, or
-    dictionaries for a ``values()`` queryset naming the key and the primary key.
+    dictionaries for a ``values()`` queryset naming the key and the primary key. ``fetch`` reads
+    a page's queryset (``common.prepared.values_list`` runs it as a prepared statement).
     """
     pk_order = "-pk" if keyset.descending else "pk"
     plain = (f"-{keyset.key}" if keyset.descending else keyset.key, pk_order)
     value, pk = decode_cursor(cursor, queryset.model, keyset) if cursor else (None, None)
     if pk is not None and value is None:  # already in the NULL part
-        rows = list(queryset.filter(keyset.after_in_nulls(pk)).order_by(pk_order)[: size + 1])
+        rows = fetch(queryset.filter(keyset.after_in_nulls(pk)).order_by(pk_order)[: size + 1])
     else:
         head = queryset.filter(**{f"{keyset.key}__isnull": False}) if keyset.nullable else queryset
         if pk is not None:
             head = head.filter(keyset.after(value, pk))
-        rows = list(head.order_by(*plain)[: size + 1])
+        rows = fetch(head.order_by(*plain)[: size + 1])
         if keyset.nullable and len(rows) <= size:
             nulls = queryset.filter(**{f"{keyset.key}__isnull": True}).order_by(pk_order)
-            rows += list(nulls[: size + 1 - len(rows)])
+            rows += fetch(nulls[: size + 1 - len(rows)])
     if len(rows) <= size:
         return rows, None
     rows = rows[:size]

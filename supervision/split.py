@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.encoding import force_str
 
+from common import prepared
 from projects.models import Organization, Project
 from review.models import CaseState, ReviewCase
 from rules.models import PolicyVersion
@@ -188,9 +189,7 @@ def related_sql(case: ReviewCase) -> tuple[str, list[Any]]:
 def _related(case: ReviewCase) -> tuple[list[Related], Policy | None]:
     """The latest case of each related project, and the policy in force (one query)."""
     sql, params = related_sql(case)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = prepared.fetchall(sql, params)  # planned once per connection on PostgreSQL
     latest: dict[int, Related] = {}
     policy = None
     for row in rows:

@@ -109,6 +109,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The hottest read queries run as prepared statements on PostgreSQL (common/prepared.py): turn
+# off (0) behind a transaction-mode connection pooler, which does not keep a session's statements.
+DB_PREPARED_STATEMENTS = os.environ.get("DB_PREPARED_STATEMENTS", "1") != "0"
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

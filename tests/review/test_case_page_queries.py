@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from common import prepared
 from review import services
 
 from .conftest import evaluated, under_review
@@ -43,11 +44,9 @@ def _page_queries(client: Client, case) -> tuple[list[str], str]:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
-    own = [
-        q["sql"]
-        for q in ctx.captured_queries
-        if re.search(r'FROM "?(\w+)', q["sql"]).group(1) not in SHARED_TABLES
-    ]
+    # a prepared statement (common.prepared, on PostgreSQL) is read as the SQL it runs
+    sqls = [prepared.original_sql(q["sql"]) for q in ctx.captured_queries]
+    own = [sql for sql in sqls if re.search(r'FROM "?(\w+)', sql).group(1) not in SHARED_TABLES]
     return own, response.content.decode()
 
 
