@@ -4,6 +4,10 @@ rectification orders are followed to closure; overdue acceptances are flagged.
 2023《办法》 (国家发展改革委令2023年第2号): before operation the owner checks the implementation
 of the energy-saving measures and of the opinion and files the acceptance; actual energy use 10%
 or more above the approved level needs a change application (``review.workflow``).
+
+This module holds the input checks and the writes; the comparison of actual against approved
+(no writes) is in ``acceptance_compare``, the rectification steps in ``rectification``; both
+are re-exported here.
 """
 
 from __future__ import annotations
@@ -21,11 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from projects.validators import validate_pdf_upload
-from review import workflow
 from review.models import CaseState, ReviewCase
 from review.services import case_lock
-from rules import engine
-from rules.services import assessment_run
 
 from .. import permissions
 from ..models import (
@@ -35,6 +36,10 @@ from ..models import (
     SupervisionFlag,
 )
 from . import common, inventory, rectification
+from .acceptance_compare import acceptance_compare as acceptance_compare
+from .acceptance_compare import actual_account as actual_account
+from .acceptance_compare import change_reasons as change_reasons
+from .acceptance_compare import opinion_conditions as opinion_conditions
 from .rectification import (  # noqa: F401  (the acceptance flow's other steps)
     rectification_close,
     rectification_order,
@@ -43,123 +48,6 @@ from .rectification import (  # noqa: F401  (the acceptance flow's other steps)
 
 MAX_LINES = 20
 MAX_EVIDENCE = 500
-
-
-# --------------------------------------------------------------------------------------------
-# Comparison (no writes)
-# --------------------------------------------------------------------------------------------
-def opinion_conditions(case: ReviewCase) -> list[str]:
-    """The opinion's conditions, one per non-blank line of ``case.conditions``."""
-    return [line.strip() for line in (case.conditions or "").splitlines() if line.strip()]
-
-
-def _pct(new: float, old: float) -> float | None:
-    return None if not old else round((new / old - 1) * 100, 2)
-
-
-def actual_account(case: ReviewCase, energy_lines: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """The engine's energy accounting of the approved facts with the actual energy lines.
-
-    Raises ValidationError (``energy_lines``) with the engine's messages for bad lines.
-    """
-    payload = dict(case.submission.facts)
-    payload["energy"] = [dict(line) for line in energy_lines]
-    try:
-        _, assessment = assessment_run(payload)
-    except engine.InvalidFacts as exc:
-        messages = [
-            f"{path}：{msg}" for path, msgs in exc.as_dict()["errors"].items() for msg in msgs
-        ]
-        raise ValidationError({"energy_lines": messages}) from exc
-    return assessment.as_dict()["energy"]
-
-
-def _main_type(lines: Sequence[Mapping[str, Any]]) -> str:
-    """The energy type with the largest equivalent figure."""
-    best = max(lines, key=lambda x: float(x.get("equivalent_tce") or 0), default=None)
-    return str(best.get("type") or "") if best else ""
-
-
-def change_reasons(
-    *, approved_tce: float, actual_tce: float, approved_main: str, actual_main: str
-) -> list[str]:
-    """Why the actual plant needed a change application (2023《办法》): energy use 10% or more
-    above the approved figure (``review.workflow.CHANGE_ENERGY_INCREASE``), or another main
-    energy type."""
-    reasons: list[str] = []
-    line = approved_tce * (1 + workflow.CHANGE_ENERGY_INCREASE)
-    if approved_tce > 0 and actual_tce >= line - 1e-9:
-        pct = (actual_tce / approved_tce - 1) * 100
-        reasons.append(
-            f"实际年综合能耗{actual_tce:.2f}吨标准煤，较审查意见{approved_tce:.2f}吨标准煤"
-            f"增加{pct:.1f}%（≥10%）"
-        )
-    elif approved_tce <= 0 < actual_tce:
-        reasons.append("实际年综合能耗由零增加")
-    if approved_main and actual_main and approved_main != actual_main:
-        reasons.append(f"主要能源品种由{approved_main}变为{actual_main}")
-    return reasons
-
-
-def acceptance_compare(
-    *,
-    case: ReviewCase,
-    energy_lines: Sequence[Mapping[str, Any]],
-    products: Sequence[Mapping[str, Any]],
-    conditions: Sequence[Mapping[str, Any]],
-) -> dict[str, Any]:
-    """Actual against approved: energy (review figure and new figure, same accounting), unit
-    energy per product, each condition. ``exceeds`` is the ≥10% change rule of the 《办法》."""
-    approved_assessment = case.submission.assessment or {}
-    approved = approved_assessment.get("energy") or {}
-    actual = actual_account(case, energy_lines)
-    approved_tce = float(approved.get("counted_tce") or 0.0)
-    actual_tce = float(actual.get("counted_tce") or 0.0)
-    reasons = change_reasons(
-        approved_tce=approved_tce,
-        actual_tce=actual_tce,
-        approved_main=_main_type(approved.get("lines") or []),
-        actual_main=_main_type(actual.get("lines") or []),
-    )
-    approved_products = {
-        p.get("product"): p for p in (case.submission.facts or {}).get("products") or []
-    }
-    product_rows = []
-    for row in products:
-        before = approved_products.get(row.get("product")) or {}
-        approved_unit = before.get("unit_energy")
-        actual_unit = float(row.get("unit_energy") or 0.0)
-        product_rows.append(
-            {
-                "product": row.get("product"),
-                "approved_unit_energy": approved_unit,
-                "actual_unit_energy": actual_unit,
-                "change_pct": _pct(actual_unit, float(approved_unit)) if approved_unit else None,
-                "worse": approved_unit is not None and actual_unit > float(approved_unit) + 1e-9,
-            }
-        )
-    condition_rows = [dict(c) for c in conditions]
-    return {
-        "approved": {
-            "equivalent_tce": approved.get("equivalent_tce"),
-            "equal_value_tce": approved.get("equal_value_tce"),
-            "counted_tce": approved_tce,
-            "lines": approved.get("lines") or [],
-        },
-        "actual": {
-            "equivalent_tce": actual.get("equivalent_tce"),
-            "equal_value_tce": actual.get("equal_value_tce"),
-            "counted_tce": actual_tce,
-            "lines": actual.get("lines") or [],
-        },
-        "change_pct": _pct(actual_tce, approved_tce),
-        "threshold_pct": round(workflow.CHANGE_ENERGY_INCREASE * 100),
-        "exceeds": bool(reasons),
-        "reasons": reasons,
-        "products": product_rows,
-        "conditions": condition_rows,
-        "unmet_conditions": sum(1 for c in condition_rows if not c.get("done")),
-    }
 
 
 # --------------------------------------------------------------------------------------------
