@@ -1,15 +1,20 @@
 """Shared by the rules tests: the reference data, the fixed day, the energy and product rows,
-run() (parse the example payload with overrides, pick the policy in force and assess) and the
-finding look-ups. Plain functions, no Django: tests/rules runs without it."""
+run() (parse the example payload with overrides, pick the policy in force and assess), the
+finding look-ups, and parse()/errors_of()/line() for the parse_facts tests. Plain functions, no
+Django and no conftest: tests/rules runs without them."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+import pytest
+
 from rules.engine import (
     Assessment,
     Context,
+    Facts,
+    InvalidFacts,
     InventoryEntry,
     RegionStatus,
     assess,
@@ -92,3 +97,21 @@ def behind(
 
 
 ON_TRACK = RegionStatus("32", 2026, 3.0, 3.5, 3.2, False, 1.0, "green")
+
+
+# --- parse_facts ---------------------------------------------------------------------------------
+def parse(payload: Any) -> Facts:
+    return parse_facts(payload, reference=REF, today=TODAY)
+
+
+def errors_of(payload: Any) -> dict[str, list[str]]:
+    """``{path: [error code, ...]}`` of an invalid payload."""
+    with pytest.raises(InvalidFacts) as info:
+        parse(payload)
+    return {path: [m.code for m in messages] for path, messages in info.value.errors.items()}
+
+
+def line(**fields: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {"type": "raw_coal", "quantity": 100, "unit": "t"}
+    base.update(fields)
+    return base
