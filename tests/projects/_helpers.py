@@ -1,5 +1,6 @@
-"""Shared by the applicant API tests: the list URL, counts() of every row an operation may store,
-media_files() on disk, and post_json()/patch_json() sending a JSON body."""
+"""Shared by the applicant API and projects.services tests: the list URL, counts() of every row an
+operation may store, media_files() on disk, post_json()/patch_json() sending a JSON body, and
+refetch() of a project with its lines and cases."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from projects import selectors
 from projects.models import (
     Attachment,
     EnergyLine,
@@ -46,3 +48,7 @@ def post_json(client: Client, url: str, body: Any) -> Any:
 
 def patch_json(client: Client, url: str, body: Any) -> Any:
     return client.patch(url, json.dumps(body), content_type="application/json")
+
+
+def refetch(project: Project) -> Project:
+    return Project.objects.prefetch_related(*selectors.LINE_PREFETCHES, "cases").get(pk=project.pk)
