@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import api, api_inspections
+from . import api, api_inspections, api_moves
 
 P = "supervision/"
 urlpatterns = [
@@ -18,31 +18,33 @@ urlpatterns = [
     ),
     path(
         P + "cases/<int:pk>/construction-start/",
-        api.ConstructionStartApi.as_view(),
+        api_moves.ConstructionStartApi.as_view(),
         name="api-sv-construction-start",
     ),
     path(
-        P + "cases/<int:pk>/acceptance/", api.AcceptanceFileApi.as_view(), name="api-sv-acceptance"
+        P + "cases/<int:pk>/acceptance/",
+        api_moves.AcceptanceFileApi.as_view(),
+        name="api-sv-acceptance",
     ),
     path(
         P + "cases/<int:pk>/acceptance/check/",
-        api.AcceptanceCheckApi.as_view(),
+        api_moves.AcceptanceCheckApi.as_view(),
         name="api-sv-acceptance-check",
     ),
     path(
         P + "cases/<int:pk>/rectifications/",
-        api.RectificationOrderApi.as_view(),
+        api_moves.RectificationOrderApi.as_view(),
         name="api-sv-rectify",
     ),
-    path(P + "cases/<int:pk>/penalties/", api.PenaltyApi.as_view(), name="api-sv-penalty"),
+    path(P + "cases/<int:pk>/penalties/", api_moves.PenaltyApi.as_view(), name="api-sv-penalty"),
     path(
         P + "rectifications/<int:pk>/report/",
-        api.RectificationReportApi.as_view(),
+        api_moves.RectificationReportApi.as_view(),
         name="api-sv-rectification-report",
     ),
     path(
         P + "rectifications/<int:pk>/close/",
-        api.RectificationCloseApi.as_view(),
+        api_moves.RectificationCloseApi.as_view(),
         name="api-sv-rectification-close",
     ),
     path(
