@@ -4,21 +4,19 @@ Every function here validates first and writes after, inside one transaction, so
 leaves nothing behind. Validation of the facts is the engine's (`rules.services.assessment_run`):
 a draft may lack its region, industry or construction type, but whatever it states must be
 valid. Web forms and the API both call these functions; neither writes by itself.
+
+Drafts, their lines and the organization are written here; files are in
+`projects.services_files`, submission and the correction round in
+`projects.services_submission`, both re-exported here.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,16 +32,26 @@ from .checks import (
     payload_with_changes,
 )
 from .models import (
-    Attachment,
     EnergyLine,
     Organization,
     ProductLine,
     Project,
     ProjectStatus,
-    Submission,
     SubstitutionSource,
 )
-from .validators import validate_pdf_upload
+from .services_files import (
+    attachment_add,
+    attachment_delete,
+    delete_files,
+    project_lock,
+    stored_name,
+)
+from .services_submission import (
+    frozen_assessment,
+    project_check,
+    project_mark_for_correction,
+    project_submit,
+)
 
 __all__ = [
     "DRAFT_MAY_LACK",
@@ -65,8 +73,6 @@ __all__ = [
     "project_update",
 ]
 
-ErrorText = checks.ErrorText
-
 
 # --------------------------------------------------------------------------------------------
 # Writing
@@ -87,11 +93,6 @@ def _optional_number(value: Any) -> float | None:
 def _unit_code(label: str) -> str:
     unit = engine.load_reference().unit_for(str(label).strip())
     return unit.unit if unit is not None else str(label).strip()
-
-
-def _project_lock(pk: int) -> Project:
-    """The project row, locked for the rest of the transaction."""
-    return Project.objects.select_for_update().get(pk=pk)
 
 
 def _apply_scalars(project: Project, data: Mapping[str, Any]) -> None:
@@ -177,7 +178,7 @@ def _sync_sources(project: Project, rows: Sequence[Mapping[str, Any]]) -> list[s
         source.position = position
         upload = row.get("evidence")
         if upload:
-            source.evidence.save(_stored_name(upload), upload, save=False)
+            source.evidence.save(stored_name(upload), upload, save=False)
             written.append(source.evidence.name)
         source.save()
         kept.add(source.pk)
@@ -199,24 +200,6 @@ def _apply(project: Project, data: Mapping[str, Any], assessment: engine.Assessm
         _replace_products(project, data["products"] or [])
 
 
-def frozen_assessment(assessment: engine.Assessment) -> dict[str, Any]:
-    """The assessment as stored with a submission: the contract's JSON in Chinese, each finding
-    also carrying `message_en`, so readers in English see it without re-assessing."""
-    frozen = assessment.as_dict("zh")
-    english = assessment.as_dict("en")["findings"]
-    for finding, translated in zip(frozen["findings"], english, strict=True):
-        finding["message_en"] = translated["message"]
-    return frozen
-
-
-def _delete_files(names: Iterable[str]) -> None:
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        if name:
-            default_storage.delete(name)
-
-
 def project_create(*, organization: Organization, by: Any, data: Mapping[str, Any]) -> Project:
     """Create a draft for `organization` from `data` (any subset of the project's fields).
 
@@ -233,7 +216,7 @@ def project_create(*, organization: Organization, by: Any, data: Mapping[str, An
             if "substitution_sources" in data:
                 written = _sync_sources(project, data["substitution_sources"] or [])
     except Exception:
-        _delete_files(written)
+        delete_files(written)
         raise
     return project
 
@@ -252,14 +235,14 @@ def project_update(*, project: Project, by: Any, data: Mapping[str, Any]) -> Pro
     written: list[str] = []
     try:
         with transaction.atomic():
-            locked = _project_lock(project.pk)
+            locked = project_lock(project.pk)
             if not permissions.project_is_editable(locked):
                 raise ProjectNotEditable(locked)
             _apply(locked, data, assessment)
             if "substitution_sources" in data:
                 written = _sync_sources(locked, data["substitution_sources"] or [])
     except Exception:
-        _delete_files(written)
+        delete_files(written)
         raise
     return locked
 
@@ -296,7 +279,7 @@ def project_line_delete(*, project: Project, by: Any, collection: str, line_id: 
     if model is None:
         raise ProjectInvalid({"collection": [_("未知的明细类别。")]})
     with transaction.atomic():
-        locked = _project_lock(project.pk)
+        locked = project_lock(project.pk)
         if not permissions.project_is_editable(locked):
             raise ProjectNotEditable(locked)
         deleted, _rows = model.objects.filter(project=locked, pk=line_id, **extra).delete()
@@ -323,185 +306,8 @@ def project_delete(*, project: Project, by: Any) -> None:
     names = [a.file.name for a in project.attachments.all()]
     names += [s.evidence.name for s in project.substitution_sources.all() if s.evidence]
     with transaction.atomic():
-        _project_lock(project.pk).delete()
-        transaction.on_commit(lambda: _delete_files(names))
-
-
-# --------------------------------------------------------------------------------------------
-# Files
-# --------------------------------------------------------------------------------------------
-def _stored_name(upload: UploadedFile) -> str:
-    """A random storage name: the applicant's file name is kept only as metadata."""
-    return f"{uuid.uuid4().hex}.pdf"
-
-
-def _sha256(upload: UploadedFile) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
-def attachment_add(
-    *, project: Project, by: Any, upload: UploadedFile, kind: str = Attachment.Kind.ENERGY_REPORT
-) -> Attachment:
-    """Store an uploaded PDF under MEDIA_ROOT for `project`.
-
-    Checks the content (a `%PDF-` header that pypdf can read) and the size limit
-    (settings.ATTACHMENT_MAX_BYTES). Raises ProjectInvalid (`file`, `kind`) or
-    ProjectNotEditable; on error no row and no file remain.
-    """
-    if not permissions.project_is_editable(project):
-        raise ProjectNotEditable(project)
-    errors: dict[str, list[ErrorText]] = {}
-    if kind not in Attachment.Kind.values:
-        errors["kind"] = [_("未知的附件类别。")]
-    if upload is None:
-        errors["file"] = [_("请选择要上传的PDF文件。")]
-    else:
-        try:
-            validate_pdf_upload(upload)
-        except ValidationError as exc:
-            errors["file"] = list(exc.messages)
-    if errors:
-        raise ProjectInvalid(errors)
-    attachment = Attachment(
-        project=project,
-        kind=kind,
-        original_name=os.path.basename(upload.name or "document.pdf")[:255],
-        size=upload.size,
-        sha256=_sha256(upload),
-        uploaded_by=by,
-    )
-    try:
-        with transaction.atomic():
-            locked = _project_lock(project.pk)
-            if not permissions.project_is_editable(locked):
-                raise ProjectNotEditable(locked)
-            attachment.file.save(_stored_name(upload), upload, save=False)
-            attachment.save()
-            Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
-    except Exception:
-        if attachment.file.name:
-            _delete_files([attachment.file.name])
-        raise
-    return attachment
-
-
-def attachment_delete(*, attachment: Attachment, by: Any) -> None:
-    """Delete a file not yet handed in with a submission (those stay for the record).
-
-    Raises ProjectNotEditable (project submitted) or ProjectInvalid (`file`: handed in).
-    """
-    name = attachment.file.name
-    with transaction.atomic():
-        locked = _project_lock(attachment.project_id)
-        if not permissions.project_is_editable(locked):
-            raise ProjectNotEditable(locked)
-        if attachment.submissions.exists():
-            raise ProjectInvalid({"file": [_("该附件已随提交材料报送，不能删除。")]})
-        attachment.delete()
-        transaction.on_commit(lambda: _delete_files([name]))
-
-
-# --------------------------------------------------------------------------------------------
-# Submission and the correction round
-# --------------------------------------------------------------------------------------------
-def _case_services() -> Any:
-    from review import services as review_services  # the review app opens and resumes cases
-
-    return review_services
-
-
-@transaction.atomic
-def project_submit(
-    *,
-    project: Project,
-    by: Any,
-    today: date | None = None,
-    change_triggers: Sequence[str] = (),
-) -> Submission:
-    """Submit the project's current facts for review.
-
-    Locks the project, assesses the facts with the policy in force on `today` (default: the
-    local date), and freezes facts, assessment and files in Submission number n+1. Then, in the
-    same transaction: a case that was RETURNED (补正) or DEFERRED (缓批) resumes through
-    `review.services.case_resubmit`; otherwise an exempt project (route `exempt`) becomes
-    EXEMPT without a case, and any other opens one through `review.services.case_open`.
-    Raises ProjectNotEditable, or ProjectInvalid naming every missing or bad field; on error
-    nothing changes.
-    """
-    day = today or timezone.localdate()
-    locked = _project_lock(project.pk)
-    if not permissions.project_is_editable(locked):
-        raise ProjectNotEditable(locked)
-    full, errors, facts, assessment = checks.application_check(pk=locked.pk, day=day)
-    if errors:
-        raise ProjectInvalid(errors)
-    assert facts is not None
-    assert assessment is not None
-
-    number = (full.submissions.aggregate(n=Max("number"))["n"] or 0) + 1
-    submission = Submission.objects.create(
-        project=full,
-        number=number,
-        facts=engine.facts_to_payload(facts),
-        assessment=frozen_assessment(assessment),
-        policy_version=assessment.policy_version,
-        details=selectors.project_details(full),
-        submitted_by=by,
-    )
-    submission.attachments.set(full.attachments.all())
-
-    case = permissions.latest_case(full)
-    resuming = case is not None and case.state in permissions.RESUBMITTABLE_CASE_STATES
-    if not resuming and assessment.route == "exempt":
-        full.status = ProjectStatus.EXEMPT
-    else:
-        full.status = ProjectStatus.SUBMITTED
-    full.correction_items = []
-    full.draft_assessment = submission.assessment
-    full.save(update_fields=["status", "correction_items", "draft_assessment", "updated_at"])
-    try:
-        if resuming:
-            # `change_triggers`: what the applicant states a change application is about (变更).
-            _case_services().case_resubmit(
-                case=case, submission=submission, by=by, change_triggers=change_triggers
-            )
-        elif full.status == ProjectStatus.SUBMITTED:
-            _case_services().case_open(submission=submission, by=by)
-    except ValidationError as exc:
-        # e.g. a change that needs no application, a region without a review authority, a
-        # project moved to another province: nothing is kept.
-        raise ProjectInvalid(exc.message_dict) from exc
-    return submission
-
-
-@transaction.atomic
-def project_mark_for_correction(*, project: Project, items: list[str]) -> Project:
-    """Open a correction round (补正): the applicant may edit and resubmit.
-
-    Called by the review workflow when a reviewer returns a case. Precondition: the project is
-    SUBMITTED (or already in CORRECTION: the items are replaced). Stores `items`, the reviewer's
-    requests, for the applicant's pages.
-    """
-    locked = _project_lock(project.pk)
-    if locked.status not in (ProjectStatus.SUBMITTED, ProjectStatus.CORRECTION):
-        raise ProjectNotEditable(locked)
-    locked.status = ProjectStatus.CORRECTION
-    locked.correction_items = [str(item) for item in items]
-    locked.save(update_fields=["status", "correction_items", "updated_at"])
-    return locked
-
-
-def project_check(*, project: Project, today: date | None = None) -> ProjectInvalid | None:
-    """What would stop `project` being submitted today, without submitting (None: nothing)."""
-    _full, errors, _facts, _assessment = checks.application_check(
-        pk=project.pk, day=today or timezone.localdate()
-    )
-    return ProjectInvalid(errors) if errors else None
+        project_lock(project.pk).delete()
+        transaction.on_commit(lambda: delete_files(names))
 
 
 # --------------------------------------------------------------------------------------------
