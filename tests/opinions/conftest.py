@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from documents.models import Draft
 from projects.models import Organization, Project, Submission
 from review.models import CaseState, Opinion, ReviewCase
 from rules.engine.examples import example_payload
@@ -182,6 +183,14 @@ def sign_pending(dana: User, helen: User) -> Callable[..., Opinion]:
         return services.draft_sign(draft=draft, by=helen).opinion
 
     return run
+
+
+@pytest.fixture
+def draft(make_case: Callable[..., ReviewCase]) -> Draft:
+    """The approval draft a decision opens on a new case (the drafting tests)."""
+    from review.documents import opinion_issue
+
+    return opinion_issue(case=make_case(), kind="approval")
 
 
 _RENDERED_ONCE: dict[str, bytes] = {}
