@@ -153,7 +153,7 @@ class ReviewCase(models.Model):
     @property
     def guidance_pending(self) -> bool:
         """A window-guidance request is out, unanswered, and the case is still open to it."""
-        from .workflow import guidance_pending
+        from .decision_rules import guidance_pending
 
         return guidance_pending(
             state=self.state,

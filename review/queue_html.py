@@ -25,7 +25,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from common.numbers import format_number
 from rules.selectors import ROUTE_LABELS, province_name
 
-from . import workflow
+from . import decision_rules, workflow
 from .clock import ClockView, clock_view, working_days_between
 from .models import CaseState
 
@@ -110,7 +110,7 @@ class QueueRow:
             today=today,
         )
         requested_on = values["guidance_requested_on"]
-        pending = workflow.guidance_pending(
+        pending = decision_rules.guidance_pending(
             state=self.state,
             route=self.route,
             guidance_outcome=values["guidance_outcome"],

@@ -19,7 +19,7 @@ from rest_framework.fields import DateTimeField
 
 from rules.selectors import RECOMMENDATION_LABELS, ROUTE_LABELS
 
-from . import clock, workflow
+from . import clock, decision_rules, workflow
 from .clock import ClockView
 from .models import CaseState, ReviewCase
 
@@ -105,7 +105,7 @@ def _labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
 def _waiting_days(case: dict[str, Any], today: date) -> int | None:
     """``selectors.guidance_waiting_days`` of the row's case."""
     requested_on = case["guidance_requested_on"]
-    pending = workflow.guidance_pending(
+    pending = decision_rules.guidance_pending(
         state=case["state"],
         route=case["route"],
         guidance_outcome=case["guidance_outcome"],

@@ -28,7 +28,16 @@ from rules.selectors import (
 )
 from scale.keyset import CURSOR_PARAM, keyset_page
 
-from . import case_page, forms, permissions, queue_html, selectors, services, workflow
+from . import (
+    case_page,
+    decision_rules,
+    forms,
+    permissions,
+    queue_html,
+    selectors,
+    services,
+    workflow,
+)
 from .models import CaseState, ExpertEvaluation, ReviewCase
 from .workflow import Action, WorkflowError
 
@@ -104,7 +113,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _case_context(case: ReviewCase, *, today: Any) -> dict[str, Any]:
     """What the case page and the move pages show about a case."""
     assessment = case.submission.assessment or {}
-    effective = workflow.effective_recommendation(
+    effective = decision_rules.effective_recommendation(
         recommendation=case.recommendation,
         finding_codes=services.finding_codes(assessment),
         guidance_outcome=case.guidance_outcome,
@@ -124,7 +133,7 @@ def _case_context(case: ReviewCase, *, today: Any) -> dict[str, Any]:
         "route_label": ROUTE_LABELS.get(case.route, case.route),
         "level_label": REVIEW_LEVEL_LABELS.get(case.review_level, case.review_level),
         "guidance_label": GUIDANCE_LABELS.get(case.guidance_outcome, ""),
-        "needs_guidance": workflow.needs_guidance(
+        "needs_guidance": decision_rules.needs_guidance(
             route=case.route, guidance_outcome=case.guidance_outcome
         ),
         "guidance_pending": case.guidance_pending,

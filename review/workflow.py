@@ -5,6 +5,10 @@ move it is, what it does to the statutory clock and what it must carry (a reason
 ``review.services`` performs the moves and ``review.permissions`` decides who may; both read
 this table, so the vocabulary and the graph are defined once.
 
+Beside the table: the rules a decision must meet and the window-guidance rules they rest on
+(``review.decision_rules``, which reads this module), and the triggers of a change after approval
+(``review.change_review``, re-exported here).
+
 Statutory basis of the clock: 《行政许可法》第三十二条 (intake: all missing items at once,
 within 5 days), 第四十二条 (decision within 20 days of acceptance, one extension of 10 days
 with the head's approval), 第四十五条 (time for expert evaluation and the like is not counted),
@@ -14,10 +18,16 @@ projects: 方案（七）. Change and expiry after approval: 《办法》.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
+
+# Changes after approval (2023《办法》), in a module of their own.
+from .change_review import CHANGE_ENERGY_INCREASE as CHANGE_ENERGY_INCREASE
+from .change_review import CHANGE_TRIGGER_LABELS as CHANGE_TRIGGER_LABELS
+from .change_review import ChangeTrigger as ChangeTrigger
+from .change_review import change_review_reasons as change_review_reasons
 
 
 class State(StrEnum):
@@ -96,8 +106,6 @@ DECISION_LIMIT_WORKING_DAYS: Final = 20
 EXTENSION_WORKING_DAYS: Final = 10
 # 《办法》: the opinion is valid two years from issue; not started by then, it is reviewed again.
 APPROVAL_VALID_YEARS: Final = 2
-# 《办法》: energy use up by 10% or more, or the main energy type changed, needs a change review.
-CHANGE_ENERGY_INCREASE: Final = 0.10
 
 ROUTE_WINDOW_GUIDANCE: Final = "national_window_guidance"
 GUIDANCE_OUTCOMES: Final = ("supported", "supported_with_conditions", "not_supported")
@@ -194,13 +202,13 @@ MOVES: Final[tuple[Move, ...]] = (
         needs_reason=True,
     ),
     # The answer may also come while the evaluation runs or after its report came back (the
-    # request is still pending: ``guidance_pending``); the case stays where it is.
+    # request is still pending: ``decision_rules.guidance_pending``); the case stays where it is.
     *(
         Move(A.ANSWER_GUIDANCE, s, s, P.NATIONAL, "出具窗口指导意见", needs_reason=True)
         for s in (S.UNDER_EVALUATION, S.UNDER_REVIEW)
     ),
     # Decisions (审查决定). While guidance is pending the reviewer may decide with a recorded
-    # justification for not waiting (``decision_errors``), or ask for an extension.
+    # justification for not waiting (``decision_rules.decision_errors``), or ask for an extension.
     *(
         move
         for s in (S.UNDER_REVIEW, S.AWAITING_GUIDANCE)
@@ -376,181 +384,3 @@ def phase_of(state: State | str) -> str:
     if state in RUNNING:
         return RUNNING[state]
     return "paused" if state in PAUSED else ""
-
-
-def needs_guidance(*, route: str, guidance_outcome: str) -> bool:
-    """A two-high case of 50,000 tce or more needs the NDRC's window guidance before any decision
-    (方案（七）); it is needed until an outcome is recorded."""
-    return route == ROUTE_WINDOW_GUIDANCE and not guidance_outcome
-
-
-# States in which a window-guidance request may still be answered (the case is not decided).
-GUIDANCE_OPEN: Final = frozenset({S.AWAITING_GUIDANCE, S.UNDER_EVALUATION, S.UNDER_REVIEW})
-
-
-def guidance_pending(
-    *, state: State | str, route: str, guidance_outcome: str, guidance_requested: bool
-) -> bool:
-    """A window-guidance request was sent, has no answer yet, and the case is still open to it.
-    The clock runs meanwhile (第四十五条); the reviewer may extend, or decide with a recorded
-    justification for not waiting."""
-    return (
-        guidance_requested
-        and needs_guidance(route=route, guidance_outcome=guidance_outcome)
-        and state in GUIDANCE_OPEN
-    )
-
-
-def effective_recommendation(
-    *, recommendation: str, finding_codes: Iterable[str], guidance_outcome: str
-) -> str:
-    """The engine's recommendation, once guidance is in: ``defer`` pending window guidance only
-    (no other deferring finding) becomes ``approve`` when the guidance supports the project, and
-    ``reject`` when it does not (方案（七）)."""
-    codes = set(finding_codes)
-    if (
-        recommendation == "defer"
-        and guidance_outcome
-        and codes & DEFERRING_CODES == {"NATIONAL_WINDOW_GUIDANCE"}
-    ):
-        return "approve" if guidance_outcome in GUIDANCE_POSITIVE else "reject"
-    return recommendation
-
-
-# The recommendation in the words the pages use (rules.selectors.RECOMMENDATION_LABELS), for
-# messages people read; this module stays free of Django.
-RECOMMENDATION_WORDS = {
-    "approve": "建议通过",
-    "defer": "建议缓批",
-    "reject": "建议不予通过",
-    "not_required": "无需审查",
-}
-
-
-def decision_errors(
-    action: Action | str,
-    *,
-    reason: str,
-    justification: str,
-    recommendation: str,
-    finding_codes: Sequence[str],
-    cited_findings: Sequence[str] = (),
-    deferral_lift: str = "",
-    route: str = "",
-    guidance_outcome: str = "",
-    evaluation_on_file: bool = False,
-    guidance_requested: bool = False,
-    without_guidance_justification: str = "",
-) -> dict[str, list[str]]:
-    """Field-named errors of a decision; empty when the decision may be recorded.
-
-    - no decision before the commissioned evaluation's report is on file (2023《办法》第十三条);
-    - every decision needs a written reason;
-    - a decision other than the (effective) recommendation needs a justification;
-    - a rejection cites at least one finding, each present in the assessment;
-    - a deferral states what would lift it;
-    - a window-guidance case is first sent to the NDRC (方案（七）); while the answer is pending
-      (``guidance_requested``) a decision needs ``without_guidance_justification``, the recorded
-      reason for not waiting; it is never approved against a negative answer.
-    """
-    action = Action(action)
-    errors: dict[str, list[str]] = {}
-
-    def add(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
-    if action not in DECISIONS:
-        add("__all__", f"“{LABELS.get(action, action)}”不是审查决定。")
-        return errors
-    if not evaluation_on_file:
-        add("__all__", "作出审查决定前须委托评审并登记评审报告（2023《办法》第十三条）。")
-    if not reason.strip():
-        add("reason", "审查决定须写明理由。")
-    if needs_guidance(route=route, guidance_outcome=guidance_outcome):
-        if not guidance_requested:
-            add(
-                "__all__", "两高项目年综合能耗5万吨标准煤及以上，须先报国家窗口指导（方案（七））。"
-            )
-        elif not without_guidance_justification.strip():
-            add(
-                "without_guidance_justification",
-                "国家窗口指导意见尚未答复：在未获指导意见的情况下作出决定，"
-                "须记录不待指导意见即作出决定的理由（方案（七））。",
-            )
-    if action == A.APPROVE and guidance_outcome == "not_supported":
-        add("__all__", "国家窗口指导意见为不支持，不能审查通过（方案（七））。")
-    effective = effective_recommendation(
-        recommendation=recommendation,
-        finding_codes=finding_codes,
-        guidance_outcome=guidance_outcome,
-    )
-    if effective not in AGREES_WITH[action] and not justification.strip():
-        words = RECOMMENDATION_WORDS.get(effective, effective)
-        add("justification", f"决定与系统建议（{words}）不一致，须记录理由说明。")
-    if action == A.REJECT:
-        known = set(finding_codes)
-        if not cited_findings:
-            add("cited_findings", "不予通过须引用所依据的评估发现。")
-        unknown = [code for code in cited_findings if code not in known]
-        if unknown:
-            add("cited_findings", f"评估结果中没有这些发现：{'、'.join(unknown)}。")
-    if action == A.DEFER and not deferral_lift.strip():
-        add("deferral_lift", "缓批须写明解除缓批的条件（需补充的材料或需满足的条件）。")
-    return errors
-
-
-class ChangeTrigger(StrEnum):
-    """What makes a change after approval need the authority (2023《办法》)."""
-
-    SITE = "site"
-    CONTENT = "content"  # construction content or scale
-    EFFICIENCY = "efficiency"
-    ENERGY = "energy"  # energy use ≥ 10% above the approved review figure
-
-
-CHANGE_TRIGGER_LABELS: Final[Mapping[str, str]] = {
-    ChangeTrigger.SITE: "建设地点变更",
-    ChangeTrigger.CONTENT: "建设内容或建设规模变更",
-    ChangeTrigger.EFFICIENCY: "能效水平变更",
-    ChangeTrigger.ENERGY: "年综合能耗超过审查意见确定水平10%及以上",
-}
-
-
-def change_review_reasons(
-    *,
-    approved_tce: float,
-    new_tce: float,
-    approved_region: str = "",
-    new_region: str = "",
-    approved_levels: Mapping[str, str] | None = None,
-    new_levels: Mapping[str, str] | None = None,
-    stated: Iterable[str] = (),
-) -> list[tuple[str, str]]:
-    """The triggers of a change application (2023《办法》), as ``(code, reason in words)``.
-
-    Energy is compared on the review figure (``counted_tce`` of the contract); the site on the
-    region code; the efficiency level product by product. Content and scale are what the
-    applicant states (he may also state the others). Empty: the change needs no application.
-    """
-    found: dict[str, str] = {}
-    if approved_tce > 0 and new_tce >= approved_tce * (1 + CHANGE_ENERGY_INCREASE) - 1e-9:
-        pct = (new_tce / approved_tce - 1) * 100
-        found[ChangeTrigger.ENERGY] = (
-            f"年综合能耗{new_tce:.2f}吨标准煤，较审查意见确定的{approved_tce:.2f}吨标准煤"
-            f"增加{pct:.1f}%（≥10%）"
-        )
-    elif approved_tce <= 0 < new_tce:
-        found[ChangeTrigger.ENERGY] = "年综合能耗由零增加"
-    if approved_region and new_region and approved_region != new_region:
-        found[ChangeTrigger.SITE] = f"建设地点由{approved_region}变更为{new_region}"
-    old_levels, new_levels_ = dict(approved_levels or {}), dict(new_levels or {})
-    changed = sorted(
-        p for p in old_levels.keys() & new_levels_.keys() if old_levels[p] != new_levels_[p]
-    )
-    if changed:
-        found[ChangeTrigger.EFFICIENCY] = "主要产品能效水平变化：" + "、".join(changed)
-    for code in stated:
-        if code in CHANGE_TRIGGER_LABELS and code not in found:
-            found[code] = f"申请人申明：{CHANGE_TRIGGER_LABELS[code]}"
-    order = list(ChangeTrigger)
-    return sorted(found.items(), key=lambda item: order.index(ChangeTrigger(item[0])))

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import workflow
+from .. import decision_rules
 from ..models import ReviewCase
 from ..workflow import Action
 from .core import (
@@ -96,7 +96,7 @@ def _decide(
     pending = locked.guidance_pending
     waiver = without_guidance_justification.strip() if pending else ""
     cited = [code.strip() for code in cited_findings if code and code.strip()]
-    errors = workflow.decision_errors(
+    errors = decision_rules.decision_errors(
         action,
         reason=reason,
         justification=justification,
@@ -128,7 +128,7 @@ def _decide(
     locked.decided_at = timezone.now()
     data: dict[str, Any] = {
         "recommendation": locked.recommendation,
-        "effective_recommendation": workflow.effective_recommendation(
+        "effective_recommendation": decision_rules.effective_recommendation(
             recommendation=locked.recommendation,
             finding_codes=finding_codes(assessment),
             guidance_outcome=locked.guidance_outcome,

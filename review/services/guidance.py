@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import clock, workflow
+from .. import clock, decision_rules, workflow
 from ..models import CaseState, ReviewCase
 from ..workflow import Action, TransitionNotAllowed, WorkflowError
 from .core import (
@@ -89,7 +89,7 @@ def _send(case: ReviewCase, *, by: Any, today: date, opinion: str, auto: bool) -
 
 def auto_route(case: ReviewCase, *, today: date) -> None:
     """Send a window-guidance case to the NDRC as soon as it is under review (方案（七））."""
-    if case.state != CaseState.UNDER_REVIEW or not workflow.needs_guidance(
+    if case.state != CaseState.UNDER_REVIEW or not decision_rules.needs_guidance(
         route=case.route, guidance_outcome=case.guidance_outcome
     ):
         return

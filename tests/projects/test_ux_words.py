@@ -134,7 +134,7 @@ def test_pages_with_product_efficiency_render_for_applicant_and_reviewer(
 
 
 def test_a_decision_against_the_recommendation_names_it_in_words():
-    from review.workflow import decision_errors
+    from review.decision_rules import decision_errors
 
     errors = decision_errors(
         "approve",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from review import workflow
+from review import decision_rules, workflow
 from review.workflow import Action, Party, State, TransitionNotAllowed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -189,7 +189,7 @@ def _errors(action, **overrides):
         "evaluation_on_file": True,
     }
     kwargs.update(overrides)
-    return workflow.decision_errors(action, **kwargs)
+    return decision_rules.decision_errors(action, **kwargs)
 
 
 def test_a_decision_agreeing_with_the_recommendation_and_reasoned_has_no_errors():
@@ -251,13 +251,13 @@ def test_window_guidance_cases_need_the_guidance_before_any_decision():
 def test_effective_recommendation_keeps_other_deferrals():
     codes = ["NATIONAL_WINDOW_GUIDANCE", "SUBSTITUTION_SHORTFALL"]
     assert (
-        workflow.effective_recommendation(
+        decision_rules.effective_recommendation(
             recommendation="defer", finding_codes=codes, guidance_outcome="supported"
         )
         == "defer"
     )
     assert (
-        workflow.effective_recommendation(
+        decision_rules.effective_recommendation(
             recommendation="defer",
             finding_codes=["NATIONAL_WINDOW_GUIDANCE"],
             guidance_outcome="not_supported",
@@ -314,18 +314,18 @@ _WG = {
 
 
 def test_a_decision_before_any_guidance_request_is_refused():
-    errors = workflow.decision_errors(Action.DEFER, deferral_lift="x", **_WG)
+    errors = decision_rules.decision_errors(Action.DEFER, deferral_lift="x", **_WG)
     assert "须先报国家窗口指导" in " ".join(errors["__all__"])
     assert "without_guidance_justification" not in errors
 
 
 def test_a_decision_while_guidance_is_pending_needs_its_own_justification():
-    errors = workflow.decision_errors(
+    errors = decision_rules.decision_errors(
         Action.DEFER, deferral_lift="x", guidance_requested=True, **_WG
     )
     assert set(errors) == {"without_guidance_justification"}
     assert "尚未答复" in errors["without_guidance_justification"][0]
-    assert not workflow.decision_errors(
+    assert not decision_rules.decision_errors(
         Action.DEFER,
         deferral_lift="x",
         guidance_requested=True,
@@ -333,11 +333,11 @@ def test_a_decision_while_guidance_is_pending_needs_its_own_justification():
         **_WG,
     )
     # approving against the "defer pending guidance" recommendation needs both texts
-    only_waiver = workflow.decision_errors(
+    only_waiver = decision_rules.decision_errors(
         Action.APPROVE, guidance_requested=True, without_guidance_justification="逾期", **_WG
     )
     assert set(only_waiver) == {"justification"}
-    blank = workflow.decision_errors(
+    blank = decision_rules.decision_errors(
         Action.APPROVE, guidance_requested=True, without_guidance_justification="   ", **_WG
     )
     assert set(blank) == {"justification", "without_guidance_justification"}
@@ -346,17 +346,19 @@ def test_a_decision_while_guidance_is_pending_needs_its_own_justification():
 def test_guidance_is_pending_only_while_requested_unanswered_and_open():
     base = {"route": workflow.ROUTE_WINDOW_GUIDANCE, "guidance_outcome": ""}
     for state in (State.AWAITING_GUIDANCE, State.UNDER_EVALUATION, State.UNDER_REVIEW):
-        assert workflow.guidance_pending(state=state, guidance_requested=True, **base)
-    assert not workflow.guidance_pending(state=State.UNDER_REVIEW, guidance_requested=False, **base)
+        assert decision_rules.guidance_pending(state=state, guidance_requested=True, **base)
+    assert not decision_rules.guidance_pending(
+        state=State.UNDER_REVIEW, guidance_requested=False, **base
+    )
     for state in (State.APPROVED, State.DEFERRED, State.REJECTED, State.CHANGE_REQUESTED):
-        assert not workflow.guidance_pending(state=state, guidance_requested=True, **base)
-    assert not workflow.guidance_pending(
+        assert not decision_rules.guidance_pending(state=state, guidance_requested=True, **base)
+    assert not decision_rules.guidance_pending(
         state=State.UNDER_REVIEW,
         guidance_requested=True,
         route=workflow.ROUTE_WINDOW_GUIDANCE,
         guidance_outcome="supported",
     )
-    assert not workflow.guidance_pending(
+    assert not decision_rules.guidance_pending(
         state=State.UNDER_REVIEW, guidance_requested=True, route="standard", guidance_outcome=""
     )
 
