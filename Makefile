@@ -77,7 +77,8 @@ test: install test-system-deps
 	fi
 
 unit: $(STAMP)
-	$(PY) -m pytest tests/rules -q -p no:django
+	@# the pure engine alone: no Django plugin, and not tests/conftest.py (it loads Django)
+	$(PY) -m pytest tests/rules -q -p no:django --noconftest
 
 check: lint test
 
