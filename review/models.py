@@ -1,8 +1,14 @@
-"""The review case: its state, clock, assignment, record and issued documents."""
+"""The review case: its state, clock, assignment and decision; its immutable record (hash-chained
+events); and the holiday calendar its clock reads.
+
+The other models of the app live in modules of their own and are imported here, so that Django
+registers them as ``review`` models in the order it always has: the procedure's own records
+(``review.procedure_models``: evaluations, extension requests), what the review sends out
+(``review.document_models``: notices, issued documents), and the 补正 rounds and reminders sent
+(``review.correction_models``).
+"""
 
 from __future__ import annotations
-
-import uuid
 
 from django.conf import settings
 from django.db import models, transaction
@@ -245,196 +251,21 @@ class CaseEvent(models.Model):
         return self.submission.assessment if self.submission_id else None
 
 
-class EvaluationBody(models.Model):
-    """A technically capable body the authority commissions to evaluate reports (委托评审)."""
+# Evaluations and extension requests, then notices and issued documents: imported between the
+# case and the calendar so that the models keep their registration order.
+from .procedure_models import (  # noqa: E402, F401
+    EvaluationBody,
+    ExpertEvaluation,
+    ExtensionRequest,
+)
 
-    name = models.CharField("评审机构名称", max_length=100, unique=True)
-    contact = models.CharField("联系人及联系方式", max_length=200, blank=True)
-    is_active = models.BooleanField("启用", default=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = "评审机构"
-        verbose_name_plural = "评审机构"
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ExpertEvaluation(models.Model):
-    """A commissioned evaluation (委托评审, 2023《办法》第十三条): commissioned with a due date,
-    then its report received (PDF, conclusion, experts' opinions). The clock pauses between
-    commissioning and receipt (《行政许可法》第四十五条)."""
-
-    class State(models.TextChoices):
-        COMMISSIONED = "commissioned", _("评审中")
-        RECEIVED = "received", _("已收到评审报告")
-
-    case = models.ForeignKey(ReviewCase, on_delete=models.PROTECT, related_name="evaluations")
-    body = models.ForeignKey(
-        EvaluationBody,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="evaluations",
-        verbose_name="评审机构",
-    )
-    submission_number = models.PositiveIntegerField("所评审的提交", default=0)
-    state = models.CharField("状态", max_length=12, choices=State.choices, default=State.RECEIVED)
-    evaluator = models.CharField("评审机构/专家", max_length=200)
-    commissioned_on = models.DateField("委托日期", null=True, blank=True)
-    due_on = models.DateField("约定完成日期", null=True, blank=True)
-    expected_working_days = models.PositiveIntegerField("预计评审工作日", null=True, blank=True)
-    received_on = models.DateField("收到评审报告日期", null=True, blank=True)
-    evaluated_on = models.DateField("评审日期", null=True, blank=True)
-    conclusion = models.TextField("评审结论", blank=True)
-    expert_opinions = models.TextField("专家意见", blank=True)
-    report = models.FileField("评审报告", upload_to="evaluations/%Y/", blank=True)
-    commissioned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["case", "created_at", "id"]
-        verbose_name = "委托评审"
-        verbose_name_plural = "委托评审"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case"],
-                condition=models.Q(state="commissioned"),
-                name="one_open_evaluation_per_case",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.evaluator} {self.commissioned_on or self.evaluated_on}"
-
-
-class ExtensionRequest(models.Model):
-    """An extension of the decision limit (《行政许可法》第四十二条): asked by the reviewer with
-    a reason, in force only once the authority's head approves; the applicant is told."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("待负责人审批")
-        APPROVED = "approved", _("已批准")
-        REFUSED = "refused", _("未批准")
-
-    case = models.ForeignKey(ReviewCase, on_delete=models.PROTECT, related_name="extensions")
-    reason = models.TextField("延长理由", max_length=2000)
-    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField("审批意见", blank=True, max_length=2000)
-    new_deadline = models.DateField("延长后的期限", null=True, blank=True)
-
-    class Meta:
-        ordering = ["case", "requested_at", "id"]
-        verbose_name = "延长审查期限申请"
-        verbose_name_plural = "延长审查期限申请"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case"],
-                condition=models.Q(state="pending"),
-                name="one_pending_extension_per_case",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.case_id} {self.state}"
-
-
-class Notice(models.Model):
-    """An in-app notice to a user (deadline reminders, flags, requests)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
-    )
-    case = models.ForeignKey(ReviewCase, null=True, blank=True, on_delete=models.CASCADE)
-    message = models.CharField("内容", max_length=500)
-    read_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
-        indexes = [
-            # The unread count on every reviewer page reads only unread notices (issue 14).
-            models.Index(
-                fields=["user"], name="notice_unread_idx", condition=models.Q(read_at__isnull=True)
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class DocumentKind(models.TextChoices):
-    APPROVAL = "approval", _("节能审查意见")
-    REJECTION = "rejection", _("不予通过决定")
-    DEFERRAL = "deferral", _("缓批决定")
-    CORRECTION = "correction", _("补正通知书")
-    CHANGE = "change", _("同意变更的复函")
-    RECEIPT = "receipt", _("受理回执")
-    FILING = "filing", _("节能验收备案回执")
-
-
-class DocumentNumberCounter(models.Model):
-    """Gap-free document numbers per issuing authority and year (locked row)."""
-
-    authority = models.CharField(max_length=2)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["authority", "year"], name="unique_number_counter")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.authority} {self.year}: {self.last}"
-
-
-class Opinion(models.Model):
-    """An issued decision document; re-rendering adds a version and keeps the old ones."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("生成中")
-        READY = "ready", _("已生成")
-        FAILED = "failed", _("生成失败")
-
-    case = models.ForeignKey(ReviewCase, on_delete=models.PROTECT, related_name="opinions")
-    kind = models.CharField("文书类型", max_length=12, choices=DocumentKind.choices)
-    number = models.CharField("文号", max_length=40)
-    issued_on = models.DateField("印发日期")
-    state = models.CharField("状态", max_length=8, choices=State.choices, default=State.PENDING)
-    error = models.TextField("错误信息", blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    version = models.PositiveIntegerField("版本", default=1)
-    file = models.FileField(upload_to="opinions/%Y/", blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
-    size = models.PositiveBigIntegerField(default=0)
-    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    rendered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["case", "-version"]
-        verbose_name = "审查文书"
-        verbose_name_plural = "审查文书"
-
-    def __str__(self) -> str:
-        return self.number
+# isort: split
+from .document_models import (  # noqa: E402, F401
+    DocumentKind,
+    DocumentNumberCounter,
+    Notice,
+    Opinion,
+)
 
 
 class CalendarYear(models.Model):
