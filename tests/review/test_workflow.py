@@ -13,8 +13,10 @@ from review.workflow import Action, Party, State, TransitionNotAllowed
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_workflow_module_imports_no_django():
-    tree = ast.parse((ROOT / "review" / "workflow.py").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("module", ["workflow.py", "decision_rules.py", "change_review.py"])
+def test_workflow_module_imports_no_django(module):
+    # the moves table and the rules split out of it are plain Python
+    tree = ast.parse((ROOT / "review" / module).read_text(encoding="utf-8"))
     imported = {
         alias.name.split(".")[0]
         for node in ast.walk(tree)
