@@ -51,22 +51,6 @@ class DocumentKind(models.TextChoices):
     FILING = "filing", _("节能验收备案回执")
 
 
-class DocumentNumberCounter(models.Model):
-    """Gap-free document numbers per issuing authority and year (locked row)."""
-
-    authority = models.CharField(max_length=2)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["authority", "year"], name="unique_number_counter")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.authority} {self.year}: {self.last}"
-
-
 class Opinion(models.Model):
     """An issued decision document; re-rendering adds a version and keeps the old ones."""
 

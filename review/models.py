@@ -262,7 +262,6 @@ from .procedure_models import (  # noqa: E402, F401
 # isort: split
 from .document_models import (  # noqa: E402, F401
     DocumentKind,
-    DocumentNumberCounter,
     Notice,
     Opinion,
 )
