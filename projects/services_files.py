@@ -49,7 +49,8 @@ def stored_name(upload: UploadedFile) -> str:
     return f"{uuid.uuid4().hex}.pdf"
 
 
-def _sha256(upload: UploadedFile) -> str:
+def upload_sha256(upload: UploadedFile) -> str:
+    """The SHA-256 of an uploaded file, read in chunks (the file is left at its start)."""
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
@@ -86,7 +87,7 @@ def attachment_add(
         kind=kind,
         original_name=os.path.basename(upload.name or "document.pdf")[:255],
         size=upload.size,
-        sha256=_sha256(upload),
+        sha256=upload_sha256(upload),
         uploaded_by=by,
     )
     try:

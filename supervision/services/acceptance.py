@@ -12,7 +12,6 @@ are re-exported here.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import uuid
 from collections.abc import Mapping, Sequence
@@ -24,6 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from projects.services_files import upload_sha256
 from projects.validators import validate_pdf_upload
 from review.models import CaseState, ReviewCase
 from review.services import case_lock
@@ -122,15 +122,6 @@ def _clean_conditions(
     return rows
 
 
-def _report_sha256(upload: UploadedFile) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
 # --------------------------------------------------------------------------------------------
 # Writes
 # --------------------------------------------------------------------------------------------
@@ -197,7 +188,7 @@ def acceptance_file(
         conditions=conditions,
         committee_conclusion=conclusion,
         report_name=os.path.basename(report.name or "acceptance.pdf")[:255],
-        report_sha256=_report_sha256(report),
+        report_sha256=upload_sha256(report),
         comparison=comparison,
         exceeds_threshold=comparison["exceeds"],
         filed_by=by,
