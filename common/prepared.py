@@ -4,8 +4,10 @@ The case page's case row (seven tables) and split check, and the queue's page of
 joins) each cost PostgreSQL about 1 ms to plan and 0.1-0.4 ms to run, on every request: a third
 of a page's database time at 100,000 cases. Django binds parameters on the client, so psycopg
 never prepares; here the statement is prepared by name (a hash of its text) the first time a
-connection runs it, then each request sends ``EXECUTE name(params)`` and PostgreSQL reuses the
-plan (replanning by itself for each parameter set at first, and when the schema changes).
+connection runs it, then each request sends ``EXECUTE name(params)`` and PostgreSQL reuses one
+generic plan (``plan_cache_mode=force_generic_plan`` on the connection, config/settings/base.py;
+replanned when the schema changes). So only statements whose best plan does not depend on the
+values go through here: a case by its key, the split check, the queue's pages without filters.
 
 The ``PREPARE`` goes through the raw connection, so a test counting queries sees one query, as
 before. Statements last as long as their connection (a rolled-back transaction keeps them). A

@@ -81,3 +81,40 @@ def test_the_case_page_and_the_queue_read_through_prepared_statements(load, bob,
         with CaptureQueriesContext(connection) as ctx:
             assert bob_client.get(url).status_code == 200
         assert any(q["sql"].startswith("EXECUTE er_") for q in ctx.captured_queries), url
+
+
+def test_the_queue_prepares_only_its_unfiltered_pages_and_plans_them_once(load, bob, bob_client):
+    """A page without filters has one best plan (the deadline index) for any reviewer and depth:
+    prepared and planned once, generic (plan_cache_mode on the connection). A filtered page (a
+    rare state, a text) is planned for its values each time."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("force_generic_plan",)
+    for url, prepared_page in (
+        ("/review/", True),
+        ("/review/?sort=-deadline", True),
+        ("/review/?state=deferred", False),
+        ("/review/?q=项目", False),
+    ):
+        for _ in range(3):
+            with CaptureQueriesContext(connection) as ctx:
+                assert bob_client.get(url).status_code == 200
+        names = [
+            q["sql"].split("(")[0].removeprefix("EXECUTE ")
+            for q in ctx.captured_queries
+            if q["sql"].startswith("EXECUTE ")
+        ]
+        page = [n for n in names if "review_reviewcase" in prepared.original_sql(f"EXECUTE {n}")]
+        assert bool(page) is prepared_page, url
+        if page:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                    "WHERE name = %s",
+                    [page[0]],
+                )
+                generic, custom = cursor.fetchone()
+            assert generic >= 3, url
+            assert custom == 0, url
