@@ -21,6 +21,8 @@ see but a move he may not make answers 403.
 
 from __future__ import annotations
 
+import functools
+import operator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -46,27 +48,45 @@ def _authority_side(user: Any) -> bool:
     return _authenticated(user) and not roles.is_applicant(user)
 
 
-def case_scope(user: Any, *, prefix: str = "") -> Q:
-    """The cases ``user`` may read on the authority side, as a filter (no query beyond the
-    user's memberships, cached). ``prefix`` scopes a related lookup (``"cases__"``)."""
-    nothing = Q(pk__in=[])
+def case_scope_parts(user: Any, *, prefix: str = "") -> tuple[tuple[Q, ...], bool]:
+    """The parts of ``case_scope`` (OR-ed there), and whether no case matches two of them.
+
+    An authority-side user reads his authorities' cases, his provinces' cases that no authority
+    holds, and (window guidance) every case routed to it. The first two never overlap (a case
+    has an authority or has none); the route's part may overlap both. An admin's one part is
+    ``Q()`` (every case); a user without a role has none. Counting each part of a disjoint scope
+    apart lets each read its own partial index (``review.counts``)."""
     if not _authenticated(user):
-        return nothing
+        return (), True
     if roles.is_admin(user):
-        return Q()
-    scope = nothing
+        return (Q(),), True
+    parts: list[Q] = []
+    national = False
     if not roles.is_applicant(user):
         ids = member_authority_ids(user)
         if ids:
-            scope |= Q(**{f"{prefix}authority_id__in": sorted(ids)})
+            parts.append(Q(**{f"{prefix}authority_id__in": sorted(ids)}))
         provinces = provincial_provinces(user)
         if provinces:
-            scope |= Q(
-                **{f"{prefix}authority__isnull": True, f"{prefix}province__in": sorted(provinces)}
-            )
+            unassigned = {f"{prefix}authority__isnull": True}
+            parts.append(Q(**unassigned, **{f"{prefix}province__in": sorted(provinces)}))
         if roles.is_national_reviewer(user):
-            scope |= Q(**{f"{prefix}route": ROUTE_WINDOW_GUIDANCE})
-    return scope
+            parts.append(Q(**{f"{prefix}route": ROUTE_WINDOW_GUIDANCE}))
+            national = True
+    return tuple(parts), not national or len(parts) == 1
+
+
+def scope_of(parts: tuple[Q, ...]) -> Q:
+    """One filter of ``case_scope_parts``' parts: any of them (none: no case)."""
+    if Q() in parts:
+        return Q()
+    return functools.reduce(operator.or_, parts, Q(pk__in=[]))
+
+
+def case_scope(user: Any, *, prefix: str = "") -> Q:
+    """The cases ``user`` may read on the authority side, as a filter (no query beyond the
+    user's memberships, cached). ``prefix`` scopes a related lookup (``"cases__"``)."""
+    return scope_of(case_scope_parts(user, prefix=prefix)[0])
 
 
 def project_scope_q(user: Any) -> Q:

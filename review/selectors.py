@@ -25,7 +25,6 @@ from . import clock, permissions, workflow
 from .counts import (  # noqa: F401 (re-exported: the views, the API and tests read them here)
     QueueCounts,
     _counts_sql,
-    _disjoint_branches,
     _overdue_q,
     case_counts,
 )

@@ -1,8 +1,8 @@
 """A reviewer's overdue count reads the cases of his province without an authority from an index
 alone (issue 14).
 
-The queue's overdue count sums one count per branch of the reviewer's scope (review.selectors
-``_disjoint_branches``). The branch of the province's cases that no authority holds filters on
+The queue's overdue count sums one count per part of the reviewer's scope (review.permissions
+``case_scope_parts``, review.counts). The part of the province's cases that no authority holds filters on
 ``authority_id IS NULL``: with this predicate in the index the count is an index-only scan
 (EXPLAIN in tests/scale/test_indexes.py) instead of a bitmap scan that visits the table.
 """

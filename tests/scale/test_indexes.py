@@ -127,7 +127,8 @@ def test_a_reviewers_queue_overdue_count_is_two_index_only_scans(explain, bob):
     partial index (scale migrations 0003 and 0005)."""
     from review import selectors
 
-    sql, params = selectors._counts_sql(permissions.case_scope(bob), TODAY, connection.alias)
+    parts, disjoint = permissions.case_scope_parts(bob)
+    sql, params = selectors._counts_sql(parts, disjoint, TODAY, connection.alias)
     with connection.cursor() as cursor:
         # A test database is never vacuumed, so no page is marked all-visible and an index-only
         # scan is priced like a plain one (at 100,000 vacuumed cases it is chosen: "Heap

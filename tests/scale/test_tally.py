@@ -163,14 +163,28 @@ def test_overdue_count_summed_over_the_scopes_branches_is_the_plain_count(load, 
         assert running.filter(scope, authority__isnull=False).exists()
 
 
-def test_only_disjoint_branches_are_split():
+def test_a_scope_is_split_into_parts_only_where_no_case_matches_two(personas):
+    """``permissions.case_scope_parts``: the parts ``case_scope`` ORs, and whether the overdue
+    count may be summed over them (``review.counts``)."""
+    from django.contrib.auth.models import Group, User
     from django.db.models import Q
 
-    nothing = Q(pk__in=[])
-    assigned = Q(authority_id__in=[1])
+    from accounts import roles
+    from authorities.selectors import reviewer_authority_ids
+    from review.permissions import case_scope_parts
+
+    (authority_id,) = reviewer_authority_ids(personas["bob"])
+    assigned = Q(authority_id__in=[authority_id])
     unassigned = Q(authority__isnull=True, province__in=["32"])
     route = Q(route="national_window_guidance")
-    assert selectors._disjoint_branches(nothing | assigned | unassigned) == [assigned, unassigned]
-    # a route branch may overlap the others; one branch needs no split
-    for whole in (nothing | assigned | unassigned | route, nothing | assigned, nothing | route):
-        assert selectors._disjoint_branches(whole) == [whole]
+    assert case_scope_parts(personas["bob"]) == ((assigned, unassigned), True)
+    assert case_scope_parts(personas["erin"]) == ((route,), True)
+    assert case_scope_parts(personas["dana"]) == ((Q(),), True)
+    # the scope itself is as before: nothing, or any of the parts; everything for an admin
+    assert case_scope(personas["bob"]) == Q(pk__in=[]) | assigned | unassigned
+    assert case_scope(personas["dana"]) == Q()
+    assert case_scope(personas["alice"]) == Q(pk__in=[])
+    # a route part may overlap the others: such a scope is counted whole
+    personas["bob"].groups.add(Group.objects.get(name=roles.NATIONAL_REVIEWER))
+    both = User.objects.get(pk=personas["bob"].pk)  # its lookups read afresh
+    assert case_scope_parts(both) == ((assigned, unassigned, route), False)
