@@ -25,8 +25,8 @@ from django.utils.translation import get_language, gettext, ngettext
 from common.numbers import format_number
 from rules.selectors import ROUTE_LABELS, province_name
 
-from . import decision_rules, workflow
-from .clock import ClockView, clock_view, working_days_between
+from . import selectors
+from .clock import ClockView
 from .models import CaseState
 
 # The columns a row shows, by the names ``values()`` gives them: the page is read as plain values
@@ -103,22 +103,18 @@ class QueueRow:
         self.flag_reason: str = values["flag_reason"]
         self.guidance_opinion: str = values["guidance_opinion"]
         self.guidance_expected_on: date | None = values["guidance_expected_on"]
-        self.clock: ClockView = clock_view(
-            phase=workflow.phase_of(self.state),
+        self.clock: ClockView = selectors.clock_of(
+            state=self.state,
             deadline=values["deadline"],
             paused_since=values["paused_since"],
             today=today,
         )
-        requested_on = values["guidance_requested_on"]
-        pending = decision_rules.guidance_pending(
+        self.guidance_waiting: int | None = selectors.guidance_waiting(
             state=self.state,
             route=self.route,
             guidance_outcome=values["guidance_outcome"],
-            guidance_requested=requested_on is not None,
-        )
-        # selectors.guidance_waiting_days
-        self.guidance_waiting: int | None = (
-            working_days_between(requested_on, today) if pending else None
+            requested_on=values["guidance_requested_on"],
+            today=today,
         )
 
 

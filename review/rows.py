@@ -19,7 +19,7 @@ from rest_framework.fields import DateTimeField
 
 from rules.selectors import RECOMMENDATION_LABELS, ROUTE_LABELS
 
-from . import clock, decision_rules, workflow
+from . import selectors
 from .clock import ClockView
 from .models import CaseState, ReviewCase
 
@@ -104,14 +104,13 @@ def _labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
 
 def _waiting_days(case: dict[str, Any], today: date) -> int | None:
     """``selectors.guidance_waiting_days`` of the row's case."""
-    requested_on = case["guidance_requested_on"]
-    pending = decision_rules.guidance_pending(
+    return selectors.guidance_waiting(
         state=case["state"],
         route=case["route"],
         guidance_outcome=case["guidance_outcome"],
-        guidance_requested=requested_on is not None,
+        requested_on=case["guidance_requested_on"],
+        today=today,
     )
-    return clock.working_days_between(requested_on, today) if pending else None
 
 
 def case_rows(cases: list[dict[str, Any]], *, today: date) -> list[dict[str, Any]]:
@@ -121,11 +120,8 @@ def case_rows(cases: list[dict[str, Any]], *, today: date) -> list[dict[str, Any
     rows = []
     for case in cases:
         state, route, recommendation = case["state"], case["route"], case["recommendation"]
-        view = clock.clock_view(
-            phase=workflow.phase_of(state),
-            deadline=case["deadline"],
-            paused_since=case["paused_since"],
-            today=today,
+        view = selectors.clock_of(
+            state=state, deadline=case["deadline"], paused_since=case["paused_since"], today=today
         )
         rows.append(
             {

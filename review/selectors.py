@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from scale.keyset import Keyset
 
-from . import clock, permissions, workflow
+from . import clock, decision_rules, permissions, workflow
 from .counts import (  # noqa: F401 (re-exported: the views, the API and tests read them here)
     QueueCounts,
     _counts_sql,
@@ -163,22 +163,48 @@ def case_get_for_party(*, pk: int, user: Any) -> ReviewCase:
     return case
 
 
-def case_clock(case: ReviewCase, *, today: date) -> clock.ClockView:
-    """Deadline, days left and overdue state of ``case`` on ``today`` (no query)."""
+def clock_of(
+    *, state: str, deadline: date | None, paused_since: date | None, today: date
+) -> clock.ClockView:
+    """Deadline, days left and overdue state on ``today`` of a case in ``state`` (no query): of a
+    model instance (``case_clock``) or of a list's plain values (``rows``, ``queue_html``)."""
     return clock.clock_view(
-        phase=workflow.phase_of(case.state),
-        deadline=case.deadline,
-        paused_since=case.paused_since,
-        today=today,
+        phase=workflow.phase_of(state), deadline=deadline, paused_since=paused_since, today=today
     )
 
 
-def guidance_waiting_days(case: ReviewCase, *, today: date) -> int | None:
+def case_clock(case: ReviewCase, *, today: date) -> clock.ClockView:
+    """Deadline, days left and overdue state of ``case`` on ``today`` (no query)."""
+    return clock_of(
+        state=case.state, deadline=case.deadline, paused_since=case.paused_since, today=today
+    )
+
+
+def guidance_waiting(
+    *, state: str, route: str, guidance_outcome: str, requested_on: date | None, today: date
+) -> int | None:
     """Working days a pending window-guidance request has been waiting (no query); ``None`` when
     none is pending (answered, or the case was decided without waiting for it)."""
-    if not case.guidance_pending or case.guidance_requested_on is None:
+    pending = decision_rules.guidance_pending(
+        state=state,
+        route=route,
+        guidance_outcome=guidance_outcome,
+        guidance_requested=requested_on is not None,
+    )
+    if not pending or requested_on is None:
         return None
-    return clock.working_days_between(case.guidance_requested_on, today)
+    return clock.working_days_between(requested_on, today)
+
+
+def guidance_waiting_days(case: ReviewCase, *, today: date) -> int | None:
+    """``guidance_waiting`` of a model instance."""
+    return guidance_waiting(
+        state=case.state,
+        route=case.route,
+        guidance_outcome=case.guidance_outcome,
+        requested_on=case.guidance_requested_on,
+        today=today,
+    )
 
 
 def with_clocks(cases: Any, *, today: date) -> list[ReviewCase]:
