@@ -207,15 +207,6 @@ def guidance_waiting_days(case: ReviewCase, *, today: date) -> int | None:
     )
 
 
-def with_clocks(cases: Any, *, today: date) -> list[ReviewCase]:
-    """The cases as a list, each with ``.clock`` and ``.guidance_waiting`` set (no query)."""
-    result = list(cases)
-    for case in result:
-        case.clock = case_clock(case, today=today)  # type: ignore[attr-defined]
-        case.guidance_waiting = guidance_waiting_days(case, today=today)  # type: ignore[attr-defined]
-    return result
-
-
 def case_opinions(*, case: ReviewCase) -> list[Opinion]:
     """Every document of the case, every version (``review.opinion_selectors``)."""
     from .opinion_selectors import opinion_list_for_case
