@@ -93,7 +93,7 @@ def fetchall(sql: str, params: Sequence[Any], *, fetch_one: bool = False) -> Any
         return cursor.fetchone() if fetch_one else cursor.fetchall()
 
 
-def values_list(queryset: QuerySet[Any]) -> list[dict[str, Any]]:
+def values_dicts(queryset: QuerySet[Any]) -> list[dict[str, Any]]:
     """The rows of a ``values()`` queryset of plain columns, as the queryset gives them (dicts by
     field name), run as a prepared statement. Only for plain columns: no converters are applied
     (PostgreSQL's driver returns ints, strings, dates, decimals and floats as they are)."""

@@ -79,7 +79,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     # index): a prepared statement on PostgreSQL, planned once (planning the five joins cost more
     # than the run). A filter (a rare state, a text) wants a plan for its values: planned each time.
     unfiltered = dataclasses.replace(filters, sort="deadline") == selectors.QueueFilters()
-    fetch = prepared.values_list if unfiltered else list
+    fetch = prepared.values_dicts if unfiltered else list
     try:
         rows, next_cursor = keyset_page(qs, keyset, cursor, PAGE_SIZE, fetch)
     except DRFValidationError:  # a mangled link: start again at the first page

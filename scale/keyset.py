@@ -92,7 +92,7 @@ def keyset_page(
     read in the index's plain order (``key, id`` or its reverse), so that a backward scan of one
     ``(key, id)`` index serves the descending order too. The rows are model instances, or
     dictionaries for a ``values()`` queryset naming the key and the primary key. ``fetch`` reads
-    a page's queryset (``common.prepared.values_list`` runs it as a prepared statement).
+    a page's queryset (``common.prepared.values_dicts`` runs it as a prepared statement).
     """
     pk_order = "-pk" if keyset.descending else "pk"
     plain = (f"-{keyset.key}" if keyset.descending else keyset.key, pk_order)

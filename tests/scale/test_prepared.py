@@ -34,7 +34,7 @@ def test_a_prepared_page_reads_what_the_queryset_reads(load, personas, name):
     expected = list(page)
     assert expected
     for _ in range(7):  # past PostgreSQL's five custom plans, onto its cached one
-        rows = prepared.values_list(page)
+        rows = prepared.values_dicts(page)
         assert rows == expected
         assert [{k: type(v) for k, v in r.items()} for r in rows] == [
             {k: type(v) for k, v in r.items()} for r in expected
@@ -49,10 +49,10 @@ def test_postgresql_prepares_once_per_connection_and_keeps_it_across_a_rollback(
     name = prepared.statement_name(sql)
     with transaction.atomic():
         sid = transaction.savepoint_create()
-        prepared.values_list(page)
+        prepared.values_dicts(page)
         transaction.savepoint_rollback(sid)
     with CaptureQueriesContext(connection) as ctx:
-        rows = prepared.values_list(page)
+        rows = prepared.values_dicts(page)
     # one query a page, as before: the EXECUTE (the PREPARE went through the raw connection)
     assert [q["sql"].split("(")[0] for q in ctx.captured_queries] == [f"EXECUTE {name}"]
     assert prepared.original_sql(ctx.captured_queries[0]["sql"]) == sql
@@ -66,7 +66,7 @@ def test_switched_off_the_sql_runs_as_it_is(load, bob, settings):
     settings.DB_PREPARED_STATEMENTS = False
     page = _queue(bob)[:21]
     with CaptureQueriesContext(connection) as ctx:
-        rows = prepared.values_list(page)
+        rows = prepared.values_dicts(page)
     assert rows == list(page)
     assert "EXECUTE" not in ctx.captured_queries[0]["sql"]
     assert "review_reviewcase" in ctx.captured_queries[0]["sql"]
