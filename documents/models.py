@@ -11,15 +11,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from review.document_models import DocumentKind
 
-class DocKind(models.TextChoices):
-    APPROVAL = "approval", _("节能审查意见")
-    REJECTION = "rejection", _("不予通过决定")
-    DEFERRAL = "deferral", _("缓批决定")
-    CORRECTION = "correction", _("补正通知书")
-    CHANGE = "change", _("同意变更的复函")
-    RECEIPT = "receipt", _("受理回执")
-    FILING = "filing", _("节能验收备案回执")
+# A draft's kind is the kind of the document it becomes (review.Opinion.kind).
+DocKind = DocumentKind
 
 
 class DraftState(models.TextChoices):
